@@ -1,0 +1,136 @@
+"""The Powertools resolver every function uses: auth, the error envelope, request ids, size limits."""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextvars import ContextVar
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from scheduling import wiring
+from scheduling.api.validation_errors import domain_error_from_validation
+from scheduling.errors import DomainError, InvalidBody
+from scheduling.services.auth import Authenticator, Principal, require_scope
+
+logger = logging.getLogger("scheduling.api")
+
+MAX_BODY_BYTES = 64 * 1024
+_authenticator: Authenticator | None = None
+# The caller of the request being served. A ContextVar rather than router.context: one Router can be
+# mounted in several resolvers (its function's and the OpenAPI one) in the same process.
+_current_principal: ContextVar[Principal] = ContextVar("current_principal")
+
+
+def authenticator() -> Authenticator:
+    global _authenticator
+    if _authenticator is None:
+        from scheduling.settings import get_settings
+
+        _authenticator = Authenticator(wiring.companies().get_api_key, get_settings().auth_cache_seconds)
+    return _authenticator
+
+
+def reset_authenticator() -> None:
+    global _authenticator
+    _authenticator = None
+
+
+def request_id(app: APIGatewayRestResolver) -> str:
+    try:
+        return app.current_event.request_context.request_id or "local"
+    except (AttributeError, KeyError, TypeError):
+        return "local"
+
+
+def error_response(app: APIGatewayRestResolver, error: DomainError) -> Response:
+    headers: dict[str, Any] = {"X-Request-Id": request_id(app)}
+    if error.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if error.status == 429 and "retry_after_seconds" in error.details:
+        headers["Retry-After"] = str(error.details["retry_after_seconds"])
+    return Response(
+        status_code=error.status,
+        content_type="application/json",
+        body=json.dumps(error.to_envelope()),
+        headers=headers,
+    )
+
+
+def requires(*scopes: str) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response]:
+    """Route middleware: authenticate the key, check one of `scopes`, expose the principal."""
+
+    def middleware(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+        principal = authenticator().authenticate(dict(app.current_event.headers or {}))
+        require_scope(principal, *scopes)
+        token = _current_principal.set(principal)
+        try:
+            return next_middleware(app)
+        finally:
+            _current_principal.reset(token)
+
+    return middleware
+
+
+def current_principal() -> Principal:
+    return _current_principal.get()
+
+
+def _guard_request(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    body = app.current_event.body
+    limit = MAX_BODY_BYTES * 4 // 3 + 4 if app.current_event.is_base64_encoded else MAX_BODY_BYTES
+    if body is not None and len(body) > limit:
+        raise DomainError(
+            "The request body is larger than 64 KiB.",
+            code="PAYLOAD_TOO_LARGE",
+            status=413,
+            fix="Send a smaller body.",
+        )
+    response = next_middleware(app)
+    response.headers.setdefault("X-Request-Id", request_id(app))
+    return response
+
+
+def build_app(*routers: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, strip_prefixes=["/v1"])
+    app.use([_guard_request])
+
+    @app.exception_handler(DomainError)
+    def _domain_error(error: DomainError) -> Response:
+        return error_response(app, error)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(error: RequestValidationError) -> Response:
+        return error_response(app, domain_error_from_validation(error.errors()))
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        if isinstance(error, (UnicodeDecodeError, json.JSONDecodeError)):
+            return error_response(app, InvalidBody("The request body is not valid UTF-8 JSON."))
+        rid = request_id(app)
+        logger.exception("unhandled error", extra={"request_id": rid})
+        return error_response(
+            app,
+            DomainError(f"Something went wrong on our side (request {rid}).", details={"request_id": rid}),
+        )
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response:
+        return error_response(
+            app,
+            DomainError(
+                f"No route {app.current_event.http_method} {app.current_event.path}.",
+                code="ROUTE_NOT_FOUND",
+                status=404,
+                fix="Check the path against GET /v1/openapi.json.",
+            ),
+        )
+
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,56 @@
+"""Answers for requests no endpoint function serves: unknown path → 404, known path → 405."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from scheduling.errors import DomainError
+
+# Every API route of template.yaml (tests/unit/test_template.py keeps this list in step with it).
+KNOWN_ROUTES: dict[str, set[str]] = {
+    "/v1/health": {"GET"},
+    "/v1/openapi.json": {"GET"},
+    "/v1/scheduling-bookings": {"GET"},
+    "/v1/scheduling-bookings/{id}": {"GET"},
+}
+
+
+def _pattern(template_path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template_path)) + "/?$")
+
+
+_PATTERNS = [(_pattern(path), methods) for path, methods in KNOWN_ROUTES.items()]
+
+
+def allowed_methods(path: str) -> set[str] | None:
+    for pattern, methods in _PATTERNS:
+        if pattern.match(path):
+            return methods
+    return None
+
+
+def unknown_route_response(event: dict[str, Any]) -> dict[str, Any]:
+    path = event.get("path") or "/"
+    method = (event.get("httpMethod") or "GET").upper()
+    request_id = (event.get("requestContext") or {}).get("requestId") or "local"
+    methods = allowed_methods(path)
+    headers = {"Content-Type": "application/json", "X-Request-Id": request_id}
+    if methods:
+        error = DomainError(
+            f"{method} is not allowed on {path}.",
+            code="METHOD_NOT_ALLOWED",
+            status=405,
+            fix=f"Use {', '.join(sorted(methods))}.",
+            details={"allowed_methods": sorted(methods)},
+        )
+        headers["Allow"] = ", ".join(sorted(methods))
+    else:
+        error = DomainError(
+            f"No route {method} {path}.",
+            code="ROUTE_NOT_FOUND",
+            status=404,
+            fix="Check the path against GET /v1/openapi.json; every path starts with /v1.",
+        )
+    return {"statusCode": error.status, "headers": headers, "body": json.dumps(error.to_envelope())}

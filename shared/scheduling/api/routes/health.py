@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import BaseModel
+
+router = Router()
+
+
+class HealthData(BaseModel):
+    status: str
+
+
+class HealthResponse(BaseModel):
+    data: HealthData
+
+
+@router.get(
+    "/health",
+    summary="Liveness check (no auth)",
+    responses={200: {"description": "OK", "content": {"application/json": {"model": HealthResponse}}}},
+)
+def health() -> dict:
+    return {"data": {"status": "ok"}}

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from scheduling.api.app import current_principal, requires
+from scheduling.api.presenters import booking_json
+from scheduling.api.schemas import BookingList, documented
+from scheduling.services.booking_queries import BookingFilters, list_bookings
+
+router = Router()
+
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+
+
+@router.get(
+    "/scheduling-bookings",
+    summary="List bookings, sorted by start time",
+    middlewares=[requires("company:read")],
+    responses=documented(200, BookingList),
+)
+def list_bookings_route(
+    status: Annotated[Literal["confirmed", "cancelled", "attended", "late", "no_show"] | None, Query()] = None,
+    event_type_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    date_from: Annotated[date | None, Query(description="Inclusive, company time zone")] = None,
+    date_to: Annotated[date | None, Query(description="Inclusive, company time zone")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    after: Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")] = None,
+) -> dict:
+    filters = BookingFilters(status, event_type_id, date_from, date_to, limit, after)
+    page = list_bookings(current_principal().company_id, filters)
+    return {
+        "data": [booking_json(b) for b in page.bookings],
+        "pagination": {"limit": limit, "has_more": page.next_cursor is not None, "next_cursor": page.next_cursor},
+    }

@@ -1,0 +1,42 @@
+"""GET /openapi.json: one document built from every endpoint's router (no auth)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from functools import lru_cache
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.models import Server
+
+router = Router()
+
+# Every JSON endpoint's router module; voice (text/plain) and local-only routes stay out.
+DOCUMENTED_ROUTERS = (
+    "health",
+    "list_bookings",
+    "get_booking",
+)
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> str:
+    from scheduling.api.app import build_app
+
+    routers = [importlib.import_module(f"scheduling.api.routes.{name}").router for name in DOCUMENTED_ROUTERS]
+    app = build_app(*routers)
+    schema = json.loads(
+        app.get_openapi_json_schema(
+            title="Scheduling Bookings API",
+            version="1.0.0",
+            servers=[Server(url="/v1")],
+            description="Find free time, book, cancel, reschedule and follow up meetings. Contract: docs/.",
+        )
+    )
+    return json.dumps(schema)
+
+
+@router.get("/openapi.json", include_in_schema=False)
+def openapi_json():  # noqa: ANN201 - a typed Response would be validated as a model
+    return Response(status_code=200, content_type="application/json", body=openapi_document())

@@ -1,0 +1,107 @@
+"""Response models used to document every route in the generated OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+_ERROR_DESCRIPTIONS = {
+    400: "The request is not valid; `error.fix` says what to send instead.",
+    401: "No API key, or a key that is not valid.",
+    403: "The key lacks a scope, or the company has not enabled the feature.",
+    404: "Not found for this company.",
+    409: "The request conflicts with the current state.",
+    413: "The body is larger than 64 KiB.",
+    429: "Rate limit reached; retry after `Retry-After` seconds.",
+    500: "Unexpected error; the body names the X-Request-Id.",
+    502: "An upstream provider failed.",
+    503: "A dependency is temporarily unavailable; retry shortly.",
+}
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["SLOT_UNAVAILABLE"])
+    message: str
+    fix: str
+    hint: str | None = None
+    status: int
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+class Pagination(BaseModel):
+    limit: int
+    has_more: bool
+    next_cursor: str | None
+
+
+def documented(success_status: int, success_model: type[BaseModel], *error_statuses: int) -> dict[int, dict]:
+    """The `responses=` of a route: its success schema plus the error envelope for each status."""
+    responses: dict[int, dict] = {
+        success_status: {"description": "Success", "content": {"application/json": {"model": success_model}}}
+    }
+    for status in sorted({400, 401, 403, 413, 429, 500, *error_statuses}):
+        responses[status] = {
+            "description": _ERROR_DESCRIPTIONS.get(status, "Error"),
+            "content": {"application/json": {"model": ErrorEnvelope}},
+        }
+    return responses
+
+
+class AttendeeOut(BaseModel):
+    email: str
+    name: str | None = None
+    phone: str | None = None
+
+
+class BookingOut(BaseModel):
+    id: str
+    company_id: str
+    event_type_id: str
+    event_type_name: str
+    host_user_ids: list[str]
+    starts_at: str
+    ends_at: str
+    duration_minutes: int
+    timezone: str
+    booker_name: str
+    booker_email: str
+    booker_phone: str | None
+    message: str | None
+    company_name: str | None
+    attendees: list[AttendeeOut]
+    status: str
+    deal_id: str | None
+    contact_id: str | None
+    customer_id: str | None
+    google_meet_link: str | None
+    management_token: str | None
+    management_token_expires_at: str | None
+    cancellation_reason: str | None
+    cancelled_at: str | None
+    notetaker_bot_id: str | None
+    created_at: str
+    updated_at: str
+    formatted: str
+
+
+class BookingList(BaseModel):
+    data: list[BookingOut]
+    pagination: Pagination
+
+
+class EventTypeSummary(BaseModel):
+    name: str
+    default_duration_minutes: int
+
+
+class BookingDetail(BookingOut):
+    crm_scheduled_event_types: EventTypeSummary | None
+
+
+class BookingDetailResponse(BaseModel):
+    data: BookingDetail

@@ -1,0 +1,237 @@
+"""Bookings and the per-host day ledger that makes double booking impossible.
+
+Each host has one ledger item per UTC day (`HOST_DAY#<uid>#<date>`) holding the buffered ranges of
+its non-cancelled bookings and a `version`. A booking commits in one TransactWriteItems together
+with a conditional update of every ledger item its buffered range touches, conditioned on the
+version the caller read. Two overlapping bookings for a host always share at least one ledger item,
+so whichever commits second fails its condition, whatever the timing: the caller then re-reads and
+re-checks (see docs/bookings.md). Cancelling removes the range in the same transaction that flips
+the status.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+
+from scheduling.domain.models import Booking
+from scheduling.errors import ValidationFailed
+from scheduling.repositories import keys
+from scheduling.repositories.items import from_item, plain, to_item
+from scheduling.slots.ranges import TimeRange
+
+
+@dataclass(frozen=True)
+class LedgerDay:
+    """One host's booked (buffered) ranges on one UTC day, with the version they were read at."""
+
+    user_id: str
+    day: date
+    version: int
+    ranges: dict[str, TimeRange] = field(default_factory=dict)  # booking id → buffered range
+
+
+@dataclass(frozen=True)
+class BookingPage:
+    bookings: list[Booking]
+    next_cursor: str | None
+
+
+class LedgerConflict(Exception):
+    """A ledger item changed between read and write: someone else booked or cancelled meanwhile."""
+
+
+def buffered_range(booking: Booking) -> TimeRange:
+    return TimeRange.utc(booking.starts_at, booking.ends_at).widen(
+        timedelta(minutes=booking.buffer_before_minutes), timedelta(minutes=booking.buffer_after_minutes)
+    )
+
+
+def utc_days(span: TimeRange) -> list[date]:
+    first = span.start.astimezone(timezone.utc).date()
+    last = (span.end - timedelta(microseconds=1)).astimezone(timezone.utc).date()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+class BookingRepository:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+        # The resource's client converts plain Python values to DynamoDB types for us.
+        self._client = table.meta.client
+
+    # reads ----------------------------------------------------------------------------------
+    def get(self, company_id: str, booking_id: str) -> Booking | None:
+        key = {"PK": keys.company_pk(company_id), "SK": keys.booking_sk(booking_id)}
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        return from_item(Booking, item) if item else None
+
+    def list_page(
+        self,
+        company_id: str,
+        *,
+        starts_from: datetime | None,
+        starts_before: datetime | None,
+        status: str | None,
+        event_type_id: str | None,
+        limit: int,
+        cursor: str | None,
+    ) -> BookingPage:
+        """Bookings by start ascending; filters on status/event type keep paging until `limit`."""
+        low = keys.utc_iso(starts_from) if starts_from else "0000"
+        high = keys.utc_iso(starts_before) if starts_before else "9999"
+        condition = Key("BookingsByStartPK").eq(keys.company_pk(company_id)) & Key("BookingsByStartSK").between(
+            low, high
+        )
+        kwargs: dict[str, Any] = {"IndexName": "BookingsByStart", "KeyConditionExpression": condition}
+        filters = []
+        if status:
+            filters.append(Attr("status").eq(status))
+        if event_type_id:
+            filters.append(Attr("event_type_id").eq(event_type_id))
+        if filters:
+            expression = filters[0]
+            for extra in filters[1:]:
+                expression = expression & extra
+            kwargs["FilterExpression"] = expression
+        if cursor:
+            kwargs["ExclusiveStartKey"] = _decode_cursor(cursor, company_id)
+        found: list[dict[str, Any]] = []
+        # Read one more than asked so has_more is known without an extra round trip.
+        kwargs["Limit"] = limit + 1
+        while len(found) <= limit:
+            page = self._table.query(**kwargs)
+            found.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        bookings = [from_item(Booking, i) for i in found[:limit]]
+        next_cursor = _encode_cursor(found[limit - 1]) if len(found) > limit else None
+        return BookingPage(bookings, next_cursor)
+
+    def read_ledger(self, company_id: str, user_id: str, days: list[date]) -> dict[date, LedgerDay]:
+        """One query per host for a span of days; missing days come back empty at version 0."""
+        if not days:
+            return {}
+        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").between(
+            keys.host_day_sk(user_id, min(days)), keys.host_day_sk(user_id, max(days))
+        )
+        ledger = {d: LedgerDay(user_id, d, 0) for d in days}
+        kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "ConsistentRead": True}
+        while True:
+            page = self._table.query(**kwargs)
+            for item in page.get("Items", []):
+                day = date.fromisoformat(item["SK"].rsplit("#", 1)[1])
+                ranges = {
+                    booking_id: TimeRange.utc(datetime.fromisoformat(r[0]), datetime.fromisoformat(r[1]))
+                    for booking_id, r in item.get("ranges", {}).items()
+                }
+                ledger[day] = LedgerDay(user_id, day, int(item["version"]), ranges)
+            if "LastEvaluatedKey" not in page:
+                return ledger
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    # writes ---------------------------------------------------------------------------------
+    def insert(
+        self,
+        booking: Booking,
+        ledger: list[LedgerDay],
+        extra_items: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    ) -> None:
+        """Commit a booking and its ledger ranges atomically, or raise LedgerConflict.
+
+        `ledger` must hold, for every host and every UTC day the buffered range touches, the
+        LedgerDay the caller checked the booking against. `extra_items` are further
+        TransactWriteItems entries (side-effect work, CRM records) that commit with it.
+        """
+        span = buffered_range(booking)
+        value = [span.start.isoformat(), span.end.isoformat()]
+        writes = [{"Put": {"TableName": self._table.name, "Item": self.booking_item(booking),
+                           "ConditionExpression": "attribute_not_exists(PK)"}}]
+        for day in ledger:
+            writes.append(self._ledger_add(booking.company_id, day, booking.id, value))
+        writes.extend(extra_items)
+        self._transact(writes)
+
+    def cancel(
+        self, booking: Booking, extra_items: list[dict[str, Any]] = ()  # type: ignore[assignment]
+    ) -> None:
+        """Write the cancelled booking (condition: it was still confirmed) and free its ranges."""
+        writes = [{"Put": {"TableName": self._table.name, "Item": self.booking_item(booking),
+                           "ConditionExpression": "#status = :confirmed",
+                           "ExpressionAttributeNames": {"#status": "status"},
+                           "ExpressionAttributeValues": {":confirmed": "confirmed"}}}]
+        for user_id in booking.host_user_ids:
+            for day in utc_days(buffered_range(booking)):
+                writes.append({"Update": {
+                    "TableName": self._table.name,
+                    "Key": {"PK": keys.company_pk(booking.company_id), "SK": keys.host_day_sk(user_id, day)},
+                    "UpdateExpression": "REMOVE ranges.#booking SET version = version + :one",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeNames": {"#booking": booking.id},
+                    "ExpressionAttributeValues": {":one": 1},
+                }})
+        writes.extend(extra_items)
+        self._transact(writes)
+
+    def save(self, booking: Booking) -> None:
+        """Write fields that do not touch time or status (meet link, token, CRM ids…)."""
+        self._table.put_item(Item=self.booking_item(booking))
+
+    # item shapes ----------------------------------------------------------------------------------
+    def booking_item(self, booking: Booking) -> dict[str, Any]:
+        item = to_item(booking, PK=keys.company_pk(booking.company_id), SK=keys.booking_sk(booking.id))
+        item.update(keys.bookings_by_start(booking.company_id, booking.starts_at, booking.id))
+        if booking.booker_phone:
+            item.update(keys.bookings_by_phone(booking.company_id, booking.booker_phone, booking.starts_at, booking.id))
+        if booking.management_token:
+            item.update(keys.booking_by_token(booking.management_token))
+        return item
+
+    def _ledger_add(self, company_id: str, day: LedgerDay, booking_id: str, value: list[str]) -> dict[str, Any]:
+        key = {"PK": keys.company_pk(company_id), "SK": keys.host_day_sk(day.user_id, day.day)}
+        if day.version == 0:
+            item = {**key, "version": 1, "ranges": {booking_id: value}}
+            return {"Put": {"TableName": self._table.name, "Item": item,
+                            "ConditionExpression": "attribute_not_exists(PK)"}}
+        return {"Update": {
+            "TableName": self._table.name,
+            "Key": key,
+            "UpdateExpression": "SET ranges.#booking = :range, version = :next",
+            "ConditionExpression": "version = :read",
+            "ExpressionAttributeNames": {"#booking": booking_id},
+            "ExpressionAttributeValues": {":range": value, ":next": day.version + 1, ":read": day.version},
+        }}
+
+    def _transact(self, writes: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except self._client.exceptions.TransactionCanceledException as error:
+            raise LedgerConflict(str(error)) from error
+
+
+def _encode_cursor(item: dict[str, Any]) -> str:
+    position = {k: item[k] for k in ("PK", "SK", "BookingsByStartPK", "BookingsByStartSK")}
+    return base64.urlsafe_b64encode(json.dumps(plain(position)).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, company_id: str) -> dict[str, Any]:
+    invalid = ValidationFailed("after", "a next_cursor value returned by a previous page")
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        position = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError):
+        raise invalid from None
+    expected = {"PK", "SK", "BookingsByStartPK", "BookingsByStartSK"}
+    if not isinstance(position, dict) or set(position) != expected or not all(
+        isinstance(v, str) for v in position.values()
+    ):
+        raise invalid
+    # A cursor can only walk the company it was issued for.
+    if position["BookingsByStartPK"] != keys.company_pk(company_id) or position["PK"] != keys.company_pk(company_id):
+        raise invalid
+    return position

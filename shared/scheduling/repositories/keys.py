@@ -1,0 +1,91 @@
+"""Every DynamoDB key of the single table is built here, so the layout reads in one place.
+
+Base table (PK, SK):
+    COMPANY#<cid>        COMPANY                     company profile
+    COMPANY_SLUG#<slug>  COMPANY_SLUG                slug → company id (management URLs)
+    COMPANY#<cid>        AVAILABILITY                company default hours
+    COMPANY#<cid>        USER#<uid>                  host
+    COMPANY#<cid>        EVENT_TYPE#<etid>           event type
+    COMPANY#<cid>        API_KEY#<sha256>            key listed under its company (no secret)
+    API_KEY#<sha256>     API_KEY                     key lookup used by auth (one GetItem)
+    COMPANY#<cid>        BOOKING#<bid>               booking
+    COMPANY#<cid>        HOST_DAY#<uid>#<utc date>   the host's booked ranges that UTC day + version
+                                                     (the no-double-booking guard, docs/bookings.md)
+GSIs, named after the question they answer:
+    BookingsByStart   COMPANY#<cid>                 <starts_at utc>#<bid>   list / date filters
+    BookingsByPhone   COMPANY#<cid>#PHONE#<e164>    <starts_at utc>#<bid>   voice: caller's bookings
+    BookingByToken    TOKEN#<token>                 BOOKING                 booker management page
+    DueWorkByTime     DUE#<kind>                    <due utc>#<id>          jobs: what is due now
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+TABLE_TTL_ATTRIBUTE = "expires_at_epoch"
+
+
+def company_pk(company_id: str) -> str:
+    return f"COMPANY#{company_id}"
+
+
+COMPANY_SK = "COMPANY"
+AVAILABILITY_SK = "AVAILABILITY"
+
+
+def company_slug_key(slug: str) -> dict[str, str]:
+    return {"PK": f"COMPANY_SLUG#{slug}", "SK": "COMPANY_SLUG"}
+
+
+def user_sk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def event_type_sk(event_type_id: str) -> str:
+    return f"EVENT_TYPE#{event_type_id}"
+
+
+def api_key_lookup_key(key_hash: str) -> dict[str, str]:
+    return {"PK": f"API_KEY#{key_hash}", "SK": "API_KEY"}
+
+
+def api_key_listing_sk(key_hash: str) -> str:
+    return f"API_KEY#{key_hash}"
+
+
+def booking_sk(booking_id: str) -> str:
+    return f"BOOKING#{booking_id}"
+
+
+def host_day_sk(user_id: str, day: date) -> str:
+    return f"HOST_DAY#{user_id}#{day.isoformat()}"
+
+
+def utc_iso(instant: datetime) -> str:
+    """Sortable UTC form used in sort keys: 2026-12-01T09:00:00Z."""
+    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def bookings_by_start(company_id: str, starts_at: datetime, booking_id: str) -> dict[str, str]:
+    return {
+        "BookingsByStartPK": company_pk(company_id),
+        "BookingsByStartSK": f"{utc_iso(starts_at)}#{booking_id}",
+    }
+
+
+def bookings_by_phone(company_id: str, phone: str, starts_at: datetime, booking_id: str) -> dict[str, str]:
+    return {
+        "BookingsByPhonePK": f"{company_pk(company_id)}#PHONE#{phone}",
+        "BookingsByPhoneSK": f"{utc_iso(starts_at)}#{booking_id}",
+    }
+
+
+def booking_by_token(token: str) -> dict[str, str]:
+    return {"BookingByTokenPK": f"TOKEN#{token}", "BookingByTokenSK": "BOOKING"}
+
+
+def due_work(kind: str, due_at: datetime, item_id: str) -> dict[str, str]:
+    return {"DueWorkByTimePK": f"DUE#{kind}", "DueWorkByTimeSK": f"{utc_iso(due_at)}#{item_id}"}
+
+
+GSI_NAMES = ("BookingsByStart", "BookingsByPhone", "BookingByToken", "DueWorkByTime")

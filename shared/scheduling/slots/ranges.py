@@ -1,0 +1,127 @@
+"""Half-open UTC time ranges and the small operations the slot engine is built from."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class TimeRange:
+    """[start, end) with both ends timezone-aware; kept in UTC inside the engine."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("TimeRange needs timezone-aware datetimes")
+        if self.end < self.start:
+            raise ValueError(f"TimeRange ends before it starts: {self.start} > {self.end}")
+
+    @classmethod
+    def utc(cls, start: datetime, end: datetime) -> "TimeRange":
+        return cls(start.astimezone(timezone.utc), end.astimezone(timezone.utc))
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    def overlaps(self, other: "TimeRange") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: "TimeRange") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def widen(self, before: timedelta, after: timedelta) -> "TimeRange":
+        return TimeRange(self.start - before, self.end + after)
+
+
+# ── operations ─────────────────────────────────────────────────────────────────────────────
+# The engine's hot path works on plain (start, end) tuples ("spans") so that a 1,000-range
+# calendar is not copied into 1,000 new objects per request; the TimeRange versions below wrap
+# the same functions for everyone else.
+
+Span = tuple[datetime, datetime]
+
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """Sorted, disjoint spans covering the same instants; overlapping or touching ones are joined,
+    empty ones dropped."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def subtract_spans(base: Span, cuts: Sequence[Span], cut_ends: Sequence[datetime] | None = None) -> list[Span]:
+    """`base` minus `cuts` (sorted and disjoint, as from `merge_spans`), as disjoint spans.
+
+    Pass `cut_ends = [end for _, end in cuts]` when subtracting the same cuts from many bases:
+    the first relevant cut is then found by bisection instead of a scan.
+    """
+    start, end = base
+    ends = cut_ends if cut_ends is not None else [cut_end for _, cut_end in cuts]
+    pieces: list[Span] = []
+    for index in range(bisect_right(ends, start), len(cuts)):
+        cut_start, cut_end = cuts[index]
+        if cut_start >= end:
+            break
+        if cut_start > start:
+            pieces.append((start, cut_start))
+        start = cut_end
+    if start < end:
+        pieces.append((start, end))
+    return pieces
+
+
+def intersect_spans(first: Sequence[Span], second: Sequence[Span]) -> list[Span]:
+    """Instants in both; each input sorted and disjoint."""
+    result: list[Span] = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        start = max(first[i][0], second[j][0])
+        end = min(first[i][1], second[j][1])
+        if start < end:
+            result.append((start, end))
+        if first[i][1] < second[j][1]:
+            i += 1
+        else:
+            j += 1
+    return result
+
+
+def clip_span(span: Span, bounds: Span) -> Span | None:
+    """The part of `span` inside `bounds`, or None when they do not overlap."""
+    start, end = max(span[0], bounds[0]), min(span[1], bounds[1])
+    return (start, end) if start < end else None
+
+
+def merge(ranges: Iterable[TimeRange]) -> list[TimeRange]:
+    return [TimeRange(start, end) for start, end in merge_spans((r.start, r.end) for r in ranges)]
+
+
+def subtract(base: TimeRange, cuts: Iterable[TimeRange]) -> list[TimeRange]:
+    merged = merge_spans((r.start, r.end) for r in cuts)
+    return [TimeRange(start, end) for start, end in subtract_spans((base.start, base.end), merged)]
+
+
+def intersect(first: Iterable[TimeRange], second: Iterable[TimeRange]) -> list[TimeRange]:
+    both = intersect_spans(
+        merge_spans((r.start, r.end) for r in first), merge_spans((r.start, r.end) for r in second)
+    )
+    return [TimeRange(start, end) for start, end in both]
+
+
+def clip(ranges: Iterable[TimeRange], bounds: TimeRange) -> list[TimeRange]:
+    """Each range cut to `bounds`; ranges outside it are left out."""
+    clipped = (clip_span((r.start, r.end), (bounds.start, bounds.end)) for r in ranges)
+    return [TimeRange(*span) for span in clipped if span]

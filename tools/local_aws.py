@@ -1,0 +1,84 @@
+"""An embedded moto for the local server, `make invoke`, tests and the bench.
+
+moto does not make each API call atomic under threads the way DynamoDB does, so every call to it is
+serialised with one lock (per call, not per request: requests still interleave between calls).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+LOCAL_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "ap-southeast-2",
+    "AWS_REGION": "ap-southeast-2",
+    "TABLE_NAME": "scheduling-local",
+    "POWERTOOLS_METRICS_NAMESPACE": "Scheduling",
+    "POWERTOOLS_TRACE_DISABLED": "1",
+    "POWERTOOLS_SERVICE_NAME": "scheduling",
+}
+
+_moto_lock = threading.RLock()
+_mock: Any = None
+
+
+def _serialise_moto_calls() -> None:
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    if getattr(BotocoreStubber, "_serialised", False):
+        return
+    original = BotocoreStubber.__call__
+
+    def locked_call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _moto_lock:
+            return original(self, *args, **kwargs)
+
+    BotocoreStubber.__call__ = locked_call  # type: ignore[method-assign]
+    BotocoreStubber._serialised = True  # type: ignore[attr-defined]
+
+
+def start(env: dict[str, str] | None = None) -> None:
+    """Point this process at an in-memory AWS and create the template's table. Idempotent."""
+    global _mock
+    for key, value in {**LOCAL_ENV, **(env or {})}.items():
+        os.environ.setdefault(key, value)
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    if _mock is None:
+        from moto import mock_aws
+
+        _serialise_moto_calls()
+        _mock = mock_aws()
+        _mock.start()
+    create_table()
+    from scheduling import wiring
+
+    wiring.reset()
+
+
+def create_table() -> None:
+    import boto3
+
+    from tools.sam_template import table_definition
+
+    client = boto3.client("dynamodb", region_name=os.environ["AWS_REGION"])
+    name = os.environ["TABLE_NAME"]
+    if name in client.list_tables()["TableNames"]:
+        return
+    client.create_table(TableName=name, **table_definition())
+    client.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at_epoch"}
+    )
+
+
+def reset() -> None:
+    """Empty every mocked service and recreate the table (tests call this between cases)."""
+    _mock.reset()
+    create_table()
+    from scheduling import wiring
+
+    wiring.reset()
