@@ -1,0 +1,65 @@
+# Two commands for a newcomer: `make run` (local API on 127.0.0.1:3000) and `make test`.
+# Both create the virtualenvs they need on first use (Python 3.12, like the Lambda runtime).
+
+SHELL := /bin/bash
+PY312 := $(shell p="$$(pyenv root 2>/dev/null)/versions/3.12.1/bin/python3"; if [ -x "$$p" ]; then echo "$$p"; else command -v python3.12; fi)
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+SAM_VENV := .venv-sam
+PORT ?= 3000
+SEED ?=
+FN ?= health
+EVENT ?= events/health.json
+ARGS ?= --help
+export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)
+export AWS_DEFAULT_REGION ?= ap-southeast-2
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: run test unit lint-template build invoke bench admin venv clean
+
+$(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
+	@test -n "$(PY312)" || { echo "Python 3.12 is needed (pyenv 3.12.1 or python3.12 on PATH)" >&2; exit 1; }
+	@$(PY312) -m venv $(VENV)
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(SAM_VENV)/.installed: requirements-sam.txt
+	@$(PY312) -m venv $(SAM_VENV)
+	@$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+## run: the local API (template.yaml's routes in-process over an embedded moto); SEED=file PORT=n
+run: $(VENV)/.installed
+	@$(PYTHON) -m tools.local_server --port $(PORT) $(if $(SEED),--seed $(SEED))
+
+## test: template lint + the whole pytest suite
+test: $(VENV)/.installed lint-template
+	$(PYTHON) -m pytest -q -n 2 -p no:cacheprovider tests
+
+unit: $(VENV)/.installed
+	$(PYTHON) -m pytest -q tests/unit
+
+lint-template: $(SAM_VENV)/.installed
+	@$(SAM_VENV)/bin/sam validate --lint --region ap-southeast-2 >/dev/null
+	@$(SAM_VENV)/bin/cfn-lint template.yaml
+	@echo "template.yaml: sam validate --lint and cfn-lint clean"
+
+## build: sam build without Docker (needs python3.12 first on PATH), then report layer sizes
+build: $(SAM_VENV)/.installed
+	PATH="$(dir $(PY312)):$$PATH" $(SAM_VENV)/bin/sam build
+	@du -sm .aws-sam/build/DependenciesLayer .aws-sam/build/SharedLayer
+
+## invoke: run one function in-process on a sample event, like `sam local invoke`
+invoke: $(VENV)/.installed
+	@$(PYTHON) -m tools.invoke $(FN) $(EVENT)
+
+bench: $(VENV)/.installed
+	@$(PYTHON) -m tools.bench
+
+admin: $(VENV)/.installed
+	@$(PYTHON) -m scheduling.admin $(ARGS)
+
+clean:
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam
