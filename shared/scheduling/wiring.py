@@ -30,8 +30,74 @@ def bookings() -> Any:
     return BookingRepository(table())
 
 
+# Adapters: the local ones record into scheduling.adapters.outbox.OUTBOX (GET /_local/outbox).
+@lru_cache(maxsize=1)
+def calendar() -> Any:
+    settings = get_settings()
+    if settings.calendar_backend == "google":
+        from scheduling.adapters.google_calendar import google_calendar_from_secret
+        from scheduling.adapters.secrets import read_secret_string
+
+        if not settings.google_credentials_secret_arn:
+            raise RuntimeError("CALENDAR_BACKEND=google needs GOOGLE_CREDENTIALS_SECRET_ARN")
+        return google_calendar_from_secret(read_secret_string(settings.google_credentials_secret_arn))
+    from scheduling.adapters.calendar import LocalCalendar
+
+    return LocalCalendar()
+
+
+@lru_cache(maxsize=1)
+def email() -> Any:
+    settings = get_settings()
+    if settings.email_backend == "ses":
+        from scheduling.adapters.email import SesEmail
+
+        return SesEmail(settings.email_from)
+    from scheduling.adapters.email import LocalEmail
+
+    return LocalEmail()
+
+
+@lru_cache(maxsize=1)
+def sms() -> Any:
+    if get_settings().sms_backend == "sns":
+        from scheduling.adapters.sms import SnsSms
+
+        return SnsSms()
+    from scheduling.adapters.sms import LocalSms
+
+    return LocalSms()
+
+
+@lru_cache(maxsize=1)
+def notetaker() -> Any:
+    settings = get_settings()
+    if settings.notetaker_backend == "http":
+        from scheduling.adapters.notetaker import HttpNotetaker
+        from scheduling.adapters.secrets import read_secret_string
+
+        if not (settings.notetaker_base_url and settings.notetaker_api_key_secret_arn):
+            raise RuntimeError("NOTETAKER_BACKEND=http needs NOTETAKER_BASE_URL and NOTETAKER_API_KEY_SECRET_ARN")
+        return HttpNotetaker(settings.notetaker_base_url, read_secret_string(settings.notetaker_api_key_secret_arn))
+    from scheduling.adapters.notetaker import LocalNotetaker
+
+    return LocalNotetaker()
+
+
+_FACTORIES: list[Any] = [table, companies, bookings, calendar, email, sms, notetaker]
+
+
+def register(factory: Any) -> Any:
+    """Decorator for factories defined in other modules, so reset() forgets them too."""
+    _FACTORIES.append(factory)
+    return factory
+
+
 def reset() -> None:
     """Forget every built dependency (tests and the local server call this after re-pointing AWS)."""
-    for factory in (table, companies, bookings):
+    for factory in _FACTORIES:
         factory.cache_clear()
     get_settings.cache_clear()
+    from scheduling.adapters.outbox import OUTBOX
+
+    OUTBOX.clear()
