@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from scheduling.seed import SeedError, plan_seed
+from tests.support.seeds import CONSULT_ID, standard_seed
+
+NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+
+
+def _broken(mutate) -> dict:
+    seed = copy.deepcopy(standard_seed())
+    mutate(seed)
+    return seed
+
+
+def test_a_valid_seed_keeps_given_ids_and_fills_event_type_defaults():
+    plan = plan_seed(standard_seed(), NOW)
+    consult = next(e for e in plan.companies[0].event_types if e.id == CONSULT_ID)
+    assert consult.slot_interval_minutes is None and consult.interval_minutes == 30
+    assert consult.max_advance_days == 60 and consult.location == "google_meet"
+    assert len(plan.bookings) == 7
+    first = plan.bookings[0]
+    assert first.event_type_id == CONSULT_ID
+    assert (first.ends_at - first.starts_at).total_seconds() == 30 * 60
+    assert first.management_token_expires_at == first.ends_at + timedelta(hours=24)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda s: s["companies"][0]["event_types"][1].update(default_duration_minutes=0),
+         "companies[0].event_types[1].default_duration_minutes"),
+        (lambda s: s["companies"][0]["event_types"][0].update(hosts=["nobody@example.com"]),
+         "companies[0].event_types[0].hosts[0]"),
+        (lambda s: s["companies"][0]["users"][1].update(availability={"timezone": "Mars/Olympus"}),
+         "Mars/Olympus"),
+        (lambda s: s["companies"][0]["bookings"][2].update(event_type_id="missing"),
+         "companies[0].bookings[2].event_type_id"),
+        (lambda s: s["companies"][1].pop("name"), "companies[1].name"),
+        (lambda s: s["companies"][0]["api_keys"][0].update(scopes=["everything"]),
+         "companies[0].api_keys[0].scopes[0]"),
+    ],
+)
+def test_an_invalid_seed_fails_with_the_path_of_the_bad_value(mutate, message):
+    with pytest.raises(SeedError) as raised:
+        plan_seed(_broken(mutate), NOW)
+    assert message in str(raised.value)
