@@ -1,0 +1,54 @@
+"""Every function runs on its events/ samples in-process, as `make invoke` and `sam local invoke` do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tools.local_server import LocalContext
+from tools.sam_template import handler_module
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = sorted((ROOT / "events").glob("*.json"))
+
+
+def _function_for(sample: Path) -> str:
+    return sample.stem.split(".")[0]
+
+
+@pytest.fixture
+def demo_workspace(aws):
+    from datetime import datetime, timezone
+
+    from scheduling import wiring
+    from scheduling.seed import apply_seed, load_seed_file
+
+    plan = load_seed_file(ROOT / "tools" / "demo-seed.json", datetime.now(timezone.utc))
+    apply_seed(plan, wiring.companies(), wiring.bookings())
+    return plan
+
+
+def test_every_sample_names_a_function_that_exists():
+    for sample in SAMPLES:
+        assert (ROOT / "functions" / _function_for(sample) / "app.py").is_file(), sample.name
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_each_sample_event_gets_a_well_formed_answer_without_a_server_error(demo_workspace, sample):
+    event = json.loads(sample.read_text())
+    result = handler_module(_function_for(sample)).lambda_handler(event, LocalContext())
+    if "httpMethod" in event:
+        assert 200 <= result["statusCode"] < 500, result
+        headers = {k.lower() for k in {**(result.get("headers") or {}), **(result.get("multiValueHeaders") or {})}}
+        assert "content-type" in headers
+    else:  # a scheduled job returns its summary of counts
+        assert isinstance(result, dict)
+
+
+def test_the_get_booking_sample_returns_the_demo_booking(demo_workspace):
+    event = json.loads((ROOT / "events" / "get_booking.json").read_text())
+    result = handler_module("get_booking").lambda_handler(event, LocalContext())
+    assert result["statusCode"] == 200
+    assert json.loads(result["body"])["data"]["booker_name"] == "Sarah Johnson"
