@@ -24,6 +24,7 @@ from scheduling.adapters.errors import ProviderUnavailable
 from scheduling.adapters.outbox import OUTBOX, LocalOutbox
 from scheduling.slots.ranges import TimeRange
 
+
 class CalendarUnavailable(ProviderUnavailable):
     code, status = "CALENDAR_UNAVAILABLE", 503
     provider = "google_calendar"

@@ -7,7 +7,7 @@ Credentials come from `google_credentials.credentials_from_secret`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from scheduling.adapters.calendar import (
@@ -25,11 +25,11 @@ GONE_STATUSES = (404, 410)  # deleting an event that no longer exists is the out
 
 
 def _rfc3339(instant: datetime) -> str:
-    return instant.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _parse_instant(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def _meet_link_of(event: dict[str, Any]) -> str | None:

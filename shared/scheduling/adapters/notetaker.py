@@ -16,7 +16,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from scheduling.adapters.errors import ProviderUnavailable
@@ -92,7 +92,7 @@ def urllib_transport(request: HttpRequest, timeout: float) -> HttpResponse:
 
 
 def _utc_iso(instant: datetime) -> str:
-    return instant.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _seconds_recorded(recordings: list[dict[str, Any]]) -> int | None:

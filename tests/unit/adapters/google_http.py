@@ -32,7 +32,8 @@ class RecordingHttp(HttpMockSequence):
     def request(self, uri, method="GET", body=None, headers=None, redirections=1, connection_type=None):  # noqa: ANN001, ANN201
         parts = urlsplit(uri)
         headers = {str(k).lower(): (v.decode() if isinstance(v, bytes) else str(v)) for k, v in (headers or {}).items()}
-        self.sent.append(SentRequest(method, parts.path, dict(parse_qsl(parts.query)), _parse_body(body, headers), headers))
+        query = dict(parse_qsl(parts.query))
+        self.sent.append(SentRequest(method, parts.path, query, _parse_body(body, headers), headers))
         if not self._answers:
             raise AssertionError(f"unexpected request {method} {uri}")
         answer = self._answers.pop(0)

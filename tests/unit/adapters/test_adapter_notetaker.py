@@ -123,7 +123,8 @@ def test_bot_ids_are_escaped_into_the_path() -> None:
 
 @pytest.mark.parametrize(("status", "retryable"), [(500, True), (502, True), (429, True), (400, False), (401, False)])
 def test_provider_errors_become_notetaker_provider_error_502(status: int, retryable: bool) -> None:
-    transport = ReplayTransport(answer(status, {"detail": "Invalid token recall-key-123"}, method="POST", path="/api/v1/bot/"))
+    refusal = answer(status, {"detail": "Invalid token recall-key-123"}, method="POST", path="/api/v1/bot/")
+    transport = ReplayTransport(refusal)
     with pytest.raises(NotetakerUnavailable) as caught:
         notetaker_over(transport).create_bot(MEET, utc(2026, 11, 30, 21, 59), BOOKING_ID)
     error = caught.value

@@ -31,13 +31,14 @@ def stubbed_sns() -> object:
 
 def test_sns_publishes_the_text_straight_to_the_phone_number(sns: object) -> None:
     message_id = SnsSms(client=sns).send("+61412345678", "Reminder: 9:00 AM tomorrow", "pre_meeting", "b-1")
-    assert sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages == {
-        message_id: ("+61412345678", "Reminder: 9:00 AM tomorrow")}
+    # looked up by id: other suites may share moto's backend within one process
+    assert sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages[message_id] == (
+        "+61412345678", "Reminder: 9:00 AM tomorrow")
 
 
 def test_sns_builds_its_own_client_from_the_environment_when_none_is_given(sns: object) -> None:
-    SnsSms().send("+61412345678", "hi", "late", None)
-    assert len(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages) == 1
+    message_id = SnsSms().send("+61412345678", "hi", "late", None)
+    assert sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages[message_id] == ("+61412345678", "hi")
 
 
 def test_messages_are_sent_as_transactional_with_the_sender_id_when_configured() -> None:
@@ -68,7 +69,8 @@ def test_sns_client_errors_become_sms_unavailable_saying_whether_to_retry(aws_co
         with pytest.raises(SmsUnavailable) as caught:
             SnsSms(client=client).send("+61412345678", "hi", "pre_meeting", "b-1")
     error = caught.value
-    assert (error.code, error.status, error.retryable, error.provider_status) == ("SMS_UNAVAILABLE", 503, retryable, aws_code)
+    assert (error.code, error.status) == ("SMS_UNAVAILABLE", 503)
+    assert (error.retryable, error.provider_status) == (retryable, aws_code)
 
 
 def test_an_unreachable_endpoint_becomes_sms_unavailable() -> None:
