@@ -1,9 +1,9 @@
 """`make run`: serve every API route of template.yaml on 127.0.0.1 in-process, over an embedded moto.
 
 Requests are turned into API Gateway (REST, payload v1) events and handed to the real handlers in
-functions/*/app.py. Powertools keeps the current event in class-level state, so handler calls run
-one at a time (DynamoDB calls inside them are serialised per call by tools.local_aws). Local-only
-inspection routes live under /_local (contract §6).
+functions/*/app.py, each borrowed from a pool of Lambda-like containers (tools.lambda_containers),
+so concurrent requests interleave as on AWS; each moto call is serialised (tools.local_aws).
+Local-only inspection routes live under /_local (contract §6).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import base64
 import json
 import os
 import sys
-import threading
 import uuid
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,7 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SEED = ROOT / "tools" / "demo-seed.json"
 
-_handler_lock = threading.Lock()
+_containers: Any = None
 
 
 class LocalContext:
@@ -72,11 +71,12 @@ def api_event(method: str, raw_path: str, headers: dict[str, str], body: bytes, 
 
 
 def invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
-    from tools.sam_template import handler_module
+    global _containers
+    if _containers is None:
+        from tools.lambda_containers import ContainerPool
 
-    module = handler_module(function)
-    with _handler_lock:
-        return module.lambda_handler(event, LocalContext())
+        _containers = ContainerPool()
+    return _containers.invoke(function, event, LocalContext())
 
 
 def scheduled_event(job_function: str, time: str) -> dict[str, Any]:
