@@ -13,6 +13,8 @@ KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/health": {"GET"},
     "/v1/openapi.json": {"GET"},
     "/v1/scheduling-bookings": {"GET"},
+    "/v1/scheduling-bookings/check-availability": {"POST"},
+    "/v1/scheduling-bookings/available-slots": {"POST"},
     "/v1/scheduling-bookings/{id}": {"GET"},
 }
 

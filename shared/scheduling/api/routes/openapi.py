@@ -17,6 +17,8 @@ DOCUMENTED_ROUTERS = (
     "health",
     "list_bookings",
     "get_booking",
+    "check_availability",
+    "available_slots",
 )
 
 

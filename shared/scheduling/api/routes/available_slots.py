@@ -1,0 +1,36 @@
+"""POST /scheduling-bookings/available-slots: free times on a range of dates (contract §3.6)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from scheduling.api.app import current_principal, requires
+from scheduling.api.availability_schemas import AvailableSlotsBody, AvailableSlotsResponse, listing_json
+from scheduling.api.schemas import documented
+from scheduling.services.availability_queries import list_available_slots
+
+router = Router()
+
+
+@router.post(
+    "/scheduling-bookings/available-slots",
+    summary="Free times of an event type, by date, in the asker's time zone",
+    middlewares=[requires("company:read")],
+    responses=documented(200, AvailableSlotsResponse, 404, 503),
+)
+def available_slots_route(body: Annotated[AvailableSlotsBody, Body()]) -> dict:
+    listing = list_available_slots(
+        current_principal().company_id,
+        date_from=body.date_from,
+        date_to=body.date_to,
+        timezone_name=body.timezone,
+        now=datetime.now(timezone.utc),
+        event_type_id=body.event_type_id,
+        event_type_slug=body.event_type_slug,
+        event_type_name=body.event_type_name,
+    )
+    return {"data": listing_json(listing)}

@@ -1,0 +1,36 @@
+"""POST /scheduling-bookings/check-availability: is one local date and time free (contract §3.5)?"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from scheduling.api.app import current_principal, requires
+from scheduling.api.availability_schemas import CheckAvailabilityBody, CheckAvailabilityResponse, check_json
+from scheduling.api.schemas import documented
+from scheduling.services.availability_queries import check_availability
+
+router = Router()
+
+
+@router.post(
+    "/scheduling-bookings/check-availability",
+    summary="Check whether one date and time is free, with the nearest free times either side",
+    middlewares=[requires("company:read")],
+    responses=documented(200, CheckAvailabilityResponse, 404, 503),
+)
+def check_availability_route(body: Annotated[CheckAvailabilityBody, Body()]) -> dict:
+    check = check_availability(
+        current_principal().company_id,
+        date_value=body.date,
+        time_value=body.time,
+        timezone_name=body.timezone,
+        now=datetime.now(timezone.utc),
+        event_type_id=body.event_type_id,
+        event_type_slug=body.event_type_slug,
+        event_type_name=body.event_type_name,
+    )
+    return {"data": check_json(check)}

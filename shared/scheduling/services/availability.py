@@ -1,0 +1,391 @@
+"""Availability: gather the slot engine's inputs for an event type once, then answer questions.
+
+    load_snapshot(company_id, event_type, window, now) -> AvailabilitySnapshot
+        reads the company, its hosts and default hours, each host's day ledger with ONE query
+        per host (BookingRepository.read_ledger over the UTC days the window's slots can touch,
+        widened by the buffers and to whole weeks for round robin), and the hosts' calendar busy
+        time with ONE freebusy call for all hosts.
+    slots(snapshot, window)            every slot starting in window (inside the loaded one)
+    slot_at(snapshot, start)           the slot starting exactly then, or None
+    requested_time(day, at, tz)        a local date and time → instant (a DST gap is noted)
+    explain(snapshot, asked)           None when free, else the contract §3 reason
+    nearest(snapshot, instant, tz=)    (closest slot strictly before, strictly after)
+    alternatives(snapshot, instant, n) the n slots closest to instant, in time order
+    pick_host(snapshot, slot)          round robin: fewest bookings that week, then host order
+    booking_hosts(snapshot, slot)      the host ids a booking in that slot goes to
+    ledger_guard(snapshot, ids, span)  the LedgerDays BookingRepository.insert conditions on
+
+Calendar failure fails closed: when freebusy cannot be read, `load_snapshot` raises 503
+`CALENDAR_UNAVAILABLE` rather than offer times that may be taken (docs/availability.md).
+
+The JSON endpoints' use cases built on it are in `availability_queries.py`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from scheduling import wiring
+from scheduling.domain.models import Availability, Company, EventType, User
+from scheduling.errors import DomainError, NotFound, ServiceUnavailable, ValidationFailed
+from scheduling.repositories.bookings import LedgerDay, utc_days
+from scheduling.slots.engine import bookable_range, compute_slots, pick_round_robin_host
+from scheduling.slots.inputs import DateOverride, HostAvailability, HostCalendar, Slot, SlotRules, WeeklyWindow
+from scheduling.slots.ranges import TimeRange
+from scheduling.slots.windows import window_spans
+from scheduling.timezones import (
+    NonexistentLocalTime,
+    is_repeated_second_pass,
+    local_date,
+    local_to_instant,
+    local_week_bounds,
+    parse_date,
+    parse_hhmm,
+    resolve_timezone,
+    wall_clock_instant,
+)
+
+# How far either side of the asked time check-availability looks for the nearest slots; with the
+# default 60-day horizon this covers the whole booking window.
+NEAREST_REACH = timedelta(days=62)
+_ZERO = timedelta(0)
+
+
+# ── the snapshot ──────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class AvailabilitySnapshot:
+    """Everything the slot engine needs for one event type over `window`, read at `now`.
+
+    `window` is where slot starts can be asked about (already clipped to the booking window).
+    `ledger[user_id][utc_date]` keeps the LedgerDay objects read: the booking service passes
+    them to BookingRepository.insert as the version guard (see `ledger_guard`).
+    """
+
+    company: Company
+    event_type: EventType
+    hosts: list[User]
+    host_calendars: list[HostCalendar]
+    ledger: dict[str, dict[date, LedgerDay]]
+    rules: SlotRules
+    now: datetime
+    horizon_tz: ZoneInfo
+    window: TimeRange
+    calendar_calls: int = field(default=0, compare=False)
+
+    @property
+    def scheduling_type(self) -> str:
+        return self.event_type.scheduling_type
+
+    @cached_property
+    def all_slots(self) -> list[Slot]:
+        """Every slot in the loaded window (computed once per snapshot)."""
+        return compute_slots(
+            self.now, self.rules, self.host_calendars, self.window, self.scheduling_type, self.horizon_tz
+        )
+
+
+def rules_for(event_type: EventType) -> SlotRules:
+    """The engine's rules from an event type: notice hours → minutes (rounded up)."""
+    return SlotRules(
+        duration_minutes=event_type.default_duration_minutes,
+        interval_minutes=event_type.interval_minutes,
+        buffer_before_minutes=event_type.buffer_before_minutes,
+        buffer_after_minutes=event_type.buffer_after_minutes,
+        min_notice_minutes=math.ceil(event_type.min_notice_hours * 60),
+        max_advance_days=event_type.max_advance_days,
+    )
+
+
+def host_availability(availability: Availability | None, fallback_tz: ZoneInfo) -> HostAvailability:
+    """Domain availability → engine input; no availability at all means no working hours."""
+    if availability is None:
+        return HostAvailability(fallback_tz)
+    return HostAvailability(
+        resolve_timezone(availability.timezone),
+        tuple(WeeklyWindow(w.day, w.start, w.end) for w in availability.weekly_hours),
+        tuple(DateOverride(o.date, o.type, o.start, o.end) for o in availability.date_overrides),
+    )
+
+
+def booking_window(now: datetime, event_type: EventType, horizon_tz: ZoneInfo) -> TimeRange:
+    """[now + min notice, end of the last bookable local day): where any slot may start."""
+    return bookable_range(now, rules_for(event_type), horizon_tz)
+
+
+def window_around(now: datetime, event_type: EventType, horizon_tz: ZoneInfo, instant: datetime) -> TimeRange:
+    """The part of the booking window within NEAREST_REACH of `instant` (clamped into it).
+
+    Load this to answer explain/nearest/alternatives about `instant`.
+    """
+    bookable = booking_window(now, event_type, horizon_tz)
+    center = min(max(instant, bookable.start), bookable.end)
+    start = max(bookable.start, center - NEAREST_REACH)
+    return TimeRange(start, max(start, min(bookable.end, center + NEAREST_REACH)))
+
+
+def load_snapshot(
+    company_id: str, event_type: EventType, window: TimeRange, now: datetime, *, company: Company | None = None
+) -> AvailabilitySnapshot:
+    """Read what the engine needs for slots starting in `window` (clipped to the booking window).
+
+    Reads: the company, its users, the company default hours (only if a host has none), ONE
+    ledger query per host and ONE calendar freebusy call for all hosts (pass `company` when you
+    already have it). Raises NotFound for an unknown company and ServiceUnavailable
+    CALENDAR_UNAVAILABLE when freebusy fails.
+    """
+    companies = wiring.companies()
+    company = company or _company(company_id)
+    horizon_tz = resolve_timezone(company.timezone)
+    rules = rules_for(event_type)
+    bookable = bookable_range(now, rules, horizon_tz)
+    start, end = max(window.start, bookable.start), min(window.end, bookable.end)
+    window = TimeRange(start, max(start, end))
+
+    users = {u.id: u for u in companies.list_users(company_id)}
+    hosts = [users[i] for i in dict.fromkeys(event_type.booking_assigned_user_ids) if i in users]
+    default = None
+    if any(h.availability is None for h in hosts):
+        default = companies.get_default_availability(company_id)
+
+    # Busy time and bookings that can touch a slot starting in the window.
+    reach = TimeRange(
+        window.start - timedelta(minutes=rules.buffer_before_minutes),
+        window.end + timedelta(minutes=rules.duration_minutes + rules.buffer_after_minutes),
+    )
+    busy, calls = _calendar_busy(hosts, reach) if hosts and window.duration > _ZERO else ({}, 0)
+    days = _ledger_days(reach, horizon_tz) if window.duration > _ZERO else []
+    repository = wiring.bookings()
+    ledger: dict[str, dict[date, LedgerDay]] = {}
+    calendars: list[HostCalendar] = []
+    for host in hosts:
+        ledger[host.id] = repository.read_ledger(company_id, host.id, days) if days else {}
+        booked = {bid: r for day in ledger[host.id].values() for bid, r in day.ranges.items()}
+        calendars.append(HostCalendar(
+            host.id,
+            host_availability(host.availability or default, horizon_tz),
+            calendar_busy=tuple(busy.get(host.calendar_id.lower(), ())),
+            booked=tuple(sorted(booked.values())),
+        ))
+    return AvailabilitySnapshot(company, event_type, hosts, calendars, ledger, rules, now, horizon_tz, window, calls)
+
+
+def _calendar_busy(hosts: list[User], reach: TimeRange) -> tuple[dict[str, list[TimeRange]], int]:
+    ids = list(dict.fromkeys(h.calendar_id for h in hosts))
+    try:
+        answer = wiring.calendar().busy(ids, reach)
+    except DomainError as error:
+        if isinstance(error, ServiceUnavailable):
+            raise ServiceUnavailable(
+                "We could not read the hosts' calendars, so we cannot tell which times are free.",
+                code="CALENDAR_UNAVAILABLE",
+                fix="Retry in a few seconds; if it persists, check the hosts' Google Calendar connection.",
+                details={key: error.details[key] for key in ("provider", "provider_status") if key in error.details},
+            ) from error
+        raise
+    return {calendar_id.lower(): list(ranges) for calendar_id, ranges in answer.items()}, 1
+
+
+def _ledger_days(reach: TimeRange, tz: ZoneInfo) -> list[date]:
+    """UTC days of `reach`, widened to whole local weeks so round robin can count bookings."""
+    week_start, _ = local_week_bounds(reach.start, tz)
+    _, week_end = local_week_bounds(reach.end - timedelta(microseconds=1), tz)
+    return utc_days(TimeRange(min(week_start, reach.start), max(week_end, reach.end)))
+
+
+# ── questions about a snapshot ───────────────────────────────────────────────────────────────
+
+
+def slots(snapshot: AvailabilitySnapshot, window: TimeRange | None = None) -> list[Slot]:
+    """Slots starting in `window` (default: the whole loaded window), sorted by start."""
+    if window is None:
+        return list(snapshot.all_slots)
+    return [s for s in snapshot.all_slots if window.start <= s.start < window.end]
+
+
+def slot_at(snapshot: AvailabilitySnapshot, start: datetime) -> Slot | None:
+    """The slot starting exactly at `start` (with its free hosts), or None."""
+    for slot in snapshot.all_slots:
+        if slot.start == start:
+            return slot
+        if slot.start > start:
+            break
+    return None
+
+
+@dataclass(frozen=True)
+class RequestedTime:
+    """A local date and time someone asked for, and the instant it means.
+
+    `instant` is the first occurrence of a repeated local time; for a local time skipped by a
+    daylight-saving jump (`nonexistent`), it is the moment the clocks jump, so nearest slots can
+    still be found around it.
+    """
+
+    day: date
+    at: time
+    tz: ZoneInfo
+    instant: datetime
+    nonexistent: bool = False
+
+
+def requested_time(day: date, at: time, tz: ZoneInfo) -> RequestedTime:
+    """Local `day` `at` in `tz` as asked: never refuses (see RequestedTime.nonexistent)."""
+    try:
+        return RequestedTime(day, at, tz, local_to_instant(day, at, tz))
+    except NonexistentLocalTime:
+        return RequestedTime(day, at, tz, wall_clock_instant(day, at, tz), nonexistent=True)
+
+
+def parse_request_date(value: str | None, field: str) -> date:
+    """A request's YYYY-MM-DD field, or VALIDATION_ERROR naming `field`."""
+    try:
+        return parse_date(value)  # type: ignore[arg-type]
+    except ValueError:
+        raise ValidationFailed(field, "a date as YYYY-MM-DD", message=f"'{field}' must be a date as YYYY-MM-DD.") from None
+
+
+def parse_request_time(value: str | None, field: str) -> time:
+    """A request's HH:MM (24 h) field, or VALIDATION_ERROR naming `field`."""
+    try:
+        return parse_hhmm(value)  # type: ignore[arg-type]
+    except ValueError:
+        raise ValidationFailed(
+            field, "a 24-hour time as HH:MM (00:00-23:59)", message=f"'{field}' must be a time as HH:MM."
+        ) from None
+
+
+def explain(snapshot: AvailabilitySnapshot, asked: RequestedTime | datetime) -> str | None:
+    """None when a slot starts at `asked`; otherwise why not, as a contract reason:
+
+    nonexistent_local_time, in_the_past, too_soon, beyond_horizon, then per host date_blocked,
+    outside_hours (the meeting would not fit inside one window), not_on_grid, booked, busy.
+    Round robin reports the host that came closest to being free; collective the first host
+    (in host order) that is not.
+    """
+    if isinstance(asked, RequestedTime):
+        if asked.nonexistent:
+            return "nonexistent_local_time"
+        asked = asked.instant
+    start = asked.astimezone(timezone.utc)
+    if slot_at(snapshot, start) is not None:
+        return None
+    if start < snapshot.now:
+        return "in_the_past"
+    bookable = bookable_range(snapshot.now, snapshot.rules, snapshot.horizon_tz)
+    if start < bookable.start:
+        return "too_soon"
+    if start >= bookable.end:
+        return "beyond_horizon"
+    reasons = [_host_reason(snapshot.rules, host, start) for host in snapshot.host_calendars]
+    failed = [r for r in reasons if r is not None]
+    if not failed:
+        # Every host passes on its own yet the engine found no slot: only when `start` lies
+        # outside the loaded window. Say so in the vocabulary the caller knows.
+        return "outside_hours"
+    if snapshot.scheduling_type == "collective":
+        return failed[0]
+    return max(failed, key=_HOST_REASONS.index)
+
+
+_HOST_REASONS = ("date_blocked", "outside_hours", "not_on_grid", "booked", "busy")
+
+
+def _host_reason(rules: SlotRules, host: HostCalendar, start: datetime) -> str | None:
+    tz = host.availability.timezone
+    day = local_date(start, tz)
+    if host.availability.is_blocked(day):
+        return "date_blocked"
+    duration = timedelta(minutes=rules.duration_minutes)
+    interval = timedelta(minutes=rules.interval_minutes)
+    fitting = [(ws, we) for ws, we in window_spans(host.availability, day, day) if ws <= start and start + duration <= we]
+    if not fitting:
+        return "outside_hours"
+    if not any((start - ws) % interval == _ZERO for ws, _ in fitting):
+        return "not_on_grid"
+    need = TimeRange(
+        start - timedelta(minutes=rules.buffer_before_minutes),
+        start + duration + timedelta(minutes=rules.buffer_after_minutes),
+    )
+    if any(r.start < r.end and r.overlaps(need) for r in host.booked):
+        return "booked"
+    if any(r.start < r.end and r.overlaps(need) for r in host.calendar_busy):
+        return "busy"
+    return None
+
+
+def nameable(slots_: list[Slot], tz: ZoneInfo | None) -> list[Slot]:
+    """Leave out slots whose local time in `tz` is the second pass of a repeated hour: a date
+    and time given back to us means the first occurrence, so those could not be booked."""
+    if tz is None:
+        return slots_
+    return [s for s in slots_ if not is_repeated_second_pass(s.start, tz)]
+
+
+def nearest(
+    snapshot: AvailabilitySnapshot, instant: datetime, *, tz: ZoneInfo | None = None
+) -> tuple[Slot | None, Slot | None]:
+    """The closest slot starting strictly before `instant` and strictly after it (or None),
+    within the loaded window; with `tz`, only slots nameable by date and time there."""
+    candidates = nameable(snapshot.all_slots, tz)
+    before = [s for s in candidates if s.start < instant]
+    after = [s for s in candidates if s.start > instant]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def alternatives(
+    snapshot: AvailabilitySnapshot, instant: datetime, n: int = 5, *, tz: ZoneInfo | None = None
+) -> list[Slot]:
+    """The `n` slots starting closest to `instant` (not at it), earlier first on ties; sorted."""
+    candidates = [s for s in nameable(snapshot.all_slots, tz) if s.start != instant]
+    closest = sorted(candidates, key=lambda s: (abs(s.start - instant), s.start))[:n]
+    return sorted(closest)
+
+
+def weekly_booking_counts(snapshot: AvailabilitySnapshot, instant: datetime) -> dict[str, int]:
+    """Per host, the non-cancelled bookings whose (buffered) range starts in the local week
+    (company time zone, Monday to Monday) of `instant`, from the snapshot's ledger."""
+    week_start, week_end = local_week_bounds(instant, snapshot.horizon_tz)
+    counts: dict[str, int] = {}
+    for host_id, days in snapshot.ledger.items():
+        starts = {bid: r.start for day in days.values() for bid, r in day.ranges.items()}
+        counts[host_id] = sum(1 for s in starts.values() if week_start <= s < week_end)
+    return counts
+
+
+def pick_host(snapshot: AvailabilitySnapshot, slot: Slot) -> str:
+    """Round robin: the slot's free host with the fewest bookings that week, then the earliest
+    in booking_assigned_user_ids. (Collective bookings go to every host: see booking_hosts.)"""
+    return pick_round_robin_host(
+        slot.host_ids, weekly_booking_counts(snapshot, slot.start), snapshot.event_type.booking_assigned_user_ids
+    )
+
+
+def booking_hosts(snapshot: AvailabilitySnapshot, slot: Slot) -> list[str]:
+    """The host ids a booking in `slot` belongs to: all of them (collective) or the picked one."""
+    if snapshot.scheduling_type == "collective":
+        return list(slot.host_ids)
+    return [pick_host(snapshot, slot)]
+
+
+def ledger_guard(snapshot: AvailabilitySnapshot, host_ids: list[str], span: TimeRange) -> list[LedgerDay]:
+    """For each host and UTC day `span` (a booking's buffered range) touches, the LedgerDay read
+    in this snapshot: what BookingRepository.insert conditions its write on."""
+    guard = []
+    for host_id in host_ids:
+        days = snapshot.ledger.get(host_id, {})
+        for day in utc_days(span):
+            guard.append(days.get(day) or LedgerDay(host_id, day, 0))
+    return guard
+
+
+def _company(company_id: str) -> Company:
+    company = wiring.companies().get(company_id)
+    if company is None:
+        raise NotFound(f"No company {company_id}.")
+    return company
