@@ -78,6 +78,15 @@ def fake_meet_link(booking_id: str) -> str:
     letters = "".join(string.ascii_lowercase[byte % 26] for byte in digest[:10])
     return f"https://meet.google.com/{letters[:3]}-{letters[3:7]}-{letters[7:]}"
 
+def event_already_deleted(calendar_id: str, booking_id: str) -> CalendarUnavailable:
+    """Google keeps a deleted event's id: the booking's event cannot be created again."""
+    return CalendarUnavailable(
+        "This booking's calendar event was deleted and cannot be created again.",
+        retryable=False, provider_status="event_deleted",
+        details={"calendar_id": calendar_id, "booking_id": booking_id},
+        fix="Create a new booking instead of re-adding the cancelled one to the calendar.")
+
+
 def unique_emails(emails: Iterable[str]) -> list[str]:
     seen: dict[str, str] = {}
     for email in emails:
@@ -88,7 +97,8 @@ class LocalCalendar:
     """In-memory calendars for local runs and tests; events go to the outbox.
 
     Mirrors `GoogleCalendar`'s idempotency: inserting a booking's event twice records it once,
-    deleting an event already deleted here records nothing more.
+    deleting an event already deleted here records nothing more, and a deleted booking's event
+    cannot be inserted again.
     """
 
     def __init__(self, outbox: LocalOutbox = OUTBOX) -> None:
@@ -121,11 +131,12 @@ class LocalCalendar:
         self._fail_if_asked("calendar.insert", req.calendar_id, req.booking_id)
         event_id = event_id_for_booking(req.booking_id)
         with self._lock:
-            if event_id in self._events and event_id not in self._deleted:
+            if event_id in self._deleted:
+                raise event_already_deleted(req.calendar_id, req.booking_id)
+            if event_id in self._events:
                 return self._events[event_id]
             created = CreatedCalendarEvent(event_id, fake_meet_link(req.booking_id) if req.with_meet else None)
             self._events[event_id] = created
-            self._deleted.discard(event_id)
         self._outbox.record_calendar(
             action="insert", calendar=req.calendar_id, event_id=event_id, booking_id=req.booking_id,
             summary=req.summary, description=req.description, start=req.start, end=req.end,

@@ -14,6 +14,7 @@ from scheduling.adapters.calendar import (
     CalendarEventRequest,
     CalendarUnavailable,
     CreatedCalendarEvent,
+    event_already_deleted,
     event_id_for_booking,
     unique_emails,
 )
@@ -118,6 +119,8 @@ class GoogleCalendar:
             # Our own earlier attempt got through: read it back instead of inviting twice.
             created = self._execute(events.get(calendarId=req.calendar_id, eventId=event_id),
                                     req.calendar_id, "read event", req.booking_id)
+            if created.get("status") == "cancelled":
+                raise event_already_deleted(req.calendar_id, req.booking_id) from error
         return CreatedCalendarEvent(event_id=str(created.get("id", event_id)),
                                     meet_link=_meet_link_of(created))
 

@@ -207,6 +207,14 @@ def test_inserting_a_booking_whose_event_already_exists_reads_it_back_instead_of
     assert (http.sent[1].method, http.sent[1].path) == ("GET", f"{EVENTS_PATH}/{event_id}")
 
 
+def test_inserting_a_booking_whose_event_was_deleted_says_so_instead_of_pretending() -> None:
+    event_id = event_id_for_booking(BOOKING_ID)
+    http = RecordingHttp((409, {"error": {"code": 409}}), (200, {"id": event_id, "status": "cancelled"}))
+    with pytest.raises(CalendarUnavailable) as caught:
+        calendar_over(http).insert_event(booking_event())
+    assert (caught.value.provider_status, caught.value.retryable) == ("event_deleted", False)
+
+
 @pytest.mark.parametrize(("status", "reason", "retryable"), [
     (500, "backendError", True),
     (503, "backendError", True),

@@ -78,6 +78,15 @@ def test_delete_is_recorded_once(outbox: LocalOutbox) -> None:
         ("insert", created.event_id, BOOKING_ID), ("delete", created.event_id, BOOKING_ID)]
 
 
+def test_a_deleted_bookings_event_cannot_be_inserted_again_like_google(outbox: LocalOutbox) -> None:
+    calendar = LocalCalendar(outbox)
+    created = calendar.insert_event(booking_event())
+    calendar.delete_event(HOST, created.event_id, BOOKING_ID)
+    with pytest.raises(CalendarUnavailable) as caught:
+        calendar.insert_event(booking_event())
+    assert caught.value.provider_status == "event_deleted"
+
+
 def test_deleting_an_event_this_process_never_made_is_still_recorded(outbox: LocalOutbox) -> None:
     # Seeded bookings' events were "made" before the local server started.
     LocalCalendar(outbox).delete_event(HOST, "seeded-event", "seeded-booking")
