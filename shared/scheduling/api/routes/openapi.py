@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.models import Server
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer, Server
 
 router = Router()
 
@@ -34,6 +34,11 @@ def openapi_document() -> str:
             version="1.0.0",
             servers=[Server(url="/v1")],
             description="Find free time, book, cancel, reschedule and follow up meetings. Contract: docs/.",
+            security_schemes={
+                "bearer": HTTPBearer(description="Authorization: Bearer <api key>"),
+                "apiKey": APIKey(name="X-API-Key", **{"in": APIKeyIn.header}),
+            },
+            security=[{"bearer": []}, {"apiKey": []}],
         )
     )
     return json.dumps(schema)
