@@ -16,6 +16,9 @@ KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/scheduling-bookings/check-availability": {"POST"},
     "/v1/scheduling-bookings/available-slots": {"POST"},
     "/v1/scheduling-bookings/{id}": {"GET"},
+    "/v1/scheduling-bookings/{id}/mark-attended": {"POST"},
+    "/v1/scheduling-bookings/{id}/mark-late": {"POST"},
+    "/v1/scheduling-bookings/{id}/mark-no-show": {"POST"},
 }
 
 

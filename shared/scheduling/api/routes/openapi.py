@@ -17,6 +17,9 @@ DOCUMENTED_ROUTERS = (
     "health",
     "list_bookings",
     "get_booking",
+    "mark_attended",
+    "mark_late",
+    "mark_no_show",
     "check_availability",
     "available_slots",
 )

@@ -1,0 +1,26 @@
+"""POST /scheduling-bookings/{id}/mark-late (contract §3 item 8)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from scheduling.api.app import current_principal, requires
+from scheduling.api.routes.mark_attended import BOOKING_ID, MarkResponse, mark_response
+from scheduling.api.schemas import documented
+from scheduling.services.booking_status import mark_late
+
+router = Router()
+
+
+@router.post(
+    "/scheduling-bookings/<booking_id>/mark-late",
+    summary="Mark a booking late (sends the event type's late notifications)",
+    middlewares=[requires("company:write")],
+    responses=documented(200, MarkResponse, 404, 409),
+)
+def mark_late_route(booking_id: Annotated[str, BOOKING_ID]) -> dict:
+    now = datetime.now(timezone.utc)
+    return mark_response(mark_late(current_principal().company_id, booking_id, now))

@@ -1,0 +1,124 @@
+"""Management tokens expire at `ends_at + 24 h` (contract §4): the expire_tokens job clears them.
+
+Each booking with a token has one due item, written in the booking's own transaction by the
+create hook (`services.reminders.reminder_items_for_new_booking` includes `token_expiry_put`):
+
+    PK COMPANY#<cid>   SK TOKEN_EXPIRY#<bid>   token, expires_at
+    DueWorkByTimePK DUE#token_expiry   DueWorkByTimeSK <expires_at utc>#<bid>
+
+`expire_due_tokens(now)` Queries that index up to `now` (no Scan) and, per item, removes the
+token from the booking (and from the BookingByToken index) *only if it is still the token the item
+recorded* — a token that was already replaced or cleared is left alone — and deletes the due item
+in the same transaction. At the expiry instant itself the token counts as expired.
+
+Bookings that never went through the hook (seed files) have no due item: `sweep_company` finds
+them with a Query over BookingsByStart (start ≤ now − 24 h, token still set) and clears the
+expired ones; the job runs it for the companies named in the event's `detail.company_ids`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.conditions import Attr, Key
+
+from scheduling import wiring
+from scheduling.domain.models import Booking
+from scheduling.repositories import keys
+
+logger = logging.getLogger("scheduling.token_expiry")
+
+DUE_KIND = "token_expiry"
+TOKEN_LIFETIME_AFTER_END = timedelta(hours=24)
+
+
+def token_expiry_sk(booking_id: str) -> str:
+    return f"TOKEN_EXPIRY#{booking_id}"
+
+
+def token_expiry_put(booking: Booking) -> dict[str, Any] | None:
+    """The TransactWriteItems entry that schedules this booking's token expiry (None: no token)."""
+    if not booking.management_token:
+        return None
+    expires_at = booking.management_token_expires_at or booking.ends_at + TOKEN_LIFETIME_AFTER_END
+    item = {
+        "PK": keys.company_pk(booking.company_id),
+        "SK": token_expiry_sk(booking.id),
+        "type": "token_expiry",
+        "company_id": booking.company_id,
+        "booking_id": booking.id,
+        "token": booking.management_token,
+        "expires_at": keys.utc_iso(expires_at),
+        **keys.due_work(DUE_KIND, expires_at, booking.id),
+    }
+    return {"Put": {"TableName": wiring.table().name, "Item": item}}
+
+
+def expire_due_tokens(now: datetime, *, limit: int = 500) -> dict[str, int]:
+    """Clear every token whose expiry is ≤ now; returns {"due", "expired", "already_gone"}."""
+    table = wiring.table()
+    condition = Key("DueWorkByTimePK").eq(f"DUE#{DUE_KIND}") & Key("DueWorkByTimeSK").lte(f"{keys.utc_iso(now)}#~")
+    kwargs: dict[str, Any] = {"IndexName": "DueWorkByTime", "KeyConditionExpression": condition}
+    due: list[dict[str, Any]] = []
+    while len(due) < limit:
+        page = table.query(**kwargs)
+        due.extend(page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    summary = {"due": 0, "expired": 0, "already_gone": 0}
+    for item in due[:limit]:
+        summary["due"] += 1
+        cleared = _clear_token(item["company_id"], item["booking_id"], item["token"], now,
+                               due_item_key={"PK": item["PK"], "SK": item["SK"]})
+        summary["expired" if cleared else "already_gone"] += 1
+    return summary
+
+
+def sweep_company(company_id: str, now: datetime) -> int:
+    """Clear expired tokens of bookings without a due item (e.g. seeded); returns how many."""
+    table = wiring.table()
+    # ends_at ≥ starts_at, so a token expired by now belongs to a booking that started ≤ now − 24 h.
+    latest_start = keys.utc_iso(now - TOKEN_LIFETIME_AFTER_END)
+    condition = Key("BookingsByStartPK").eq(keys.company_pk(company_id)) & Key("BookingsByStartSK").lte(
+        f"{latest_start}#~")
+    kwargs: dict[str, Any] = {"IndexName": "BookingsByStart", "KeyConditionExpression": condition,
+                              "FilterExpression": Attr("BookingByTokenPK").exists()}
+    cleared = 0
+    while True:
+        page = table.query(**kwargs)
+        for item in page.get("Items", []):
+            expires = item.get("management_token_expires_at")
+            if expires and datetime.fromisoformat(str(expires).replace("Z", "+00:00")) <= now:
+                cleared += _clear_token(company_id, item["id"], item["management_token"], now)
+        if "LastEvaluatedKey" not in page:
+            return cleared
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _clear_token(company_id: str, booking_id: str, token: str, now: datetime,
+                 due_item_key: dict[str, str] | None = None) -> bool:
+    """Remove the token if the booking still holds it; always drop the due item. True if cleared."""
+    table = wiring.table()
+    client = table.meta.client
+    update = {"Update": {
+        "TableName": table.name,
+        "Key": {"PK": keys.company_pk(company_id), "SK": keys.booking_sk(booking_id)},
+        "UpdateExpression": "REMOVE management_token, BookingByTokenPK, BookingByTokenSK SET updated_at = :now",
+        "ConditionExpression": "management_token = :token",
+        "ExpressionAttributeValues": {":token": token, ":now": keys.utc_iso(now)},
+    }}
+    writes = [update]
+    if due_item_key:
+        writes.append({"Delete": {"TableName": table.name, "Key": due_item_key}})
+    try:
+        client.transact_write_items(TransactItems=writes)
+        return True
+    except client.exceptions.TransactionCanceledException:
+        # The booking no longer holds this token (replaced, cleared, or the booking is gone).
+        if due_item_key:
+            table.delete_item(Key=due_item_key)
+        logger.info("token of booking %s already gone", booking_id)
+        return False
