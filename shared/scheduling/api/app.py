@@ -6,6 +6,7 @@ import json
 import logging
 from contextvars import ContextVar
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -17,6 +18,7 @@ from scheduling import wiring
 from scheduling.api.validation_errors import domain_error_from_validation
 from scheduling.errors import DomainError, InvalidBody
 from scheduling.services.auth import Authenticator, Principal, require_scope
+from scheduling.services.rate_limits import enforce_rate_limits
 
 logger = logging.getLogger("scheduling.api")
 
@@ -67,6 +69,7 @@ def requires(*scopes: str) -> Callable[[APIGatewayRestResolver, NextMiddleware],
 
     def middleware(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
         principal = authenticator().authenticate(dict(app.current_event.headers or {}))
+        enforce_rate_limits(principal, datetime.now(UTC))  # before any work (contract §1)
         require_scope(principal, *scopes)
         token = _current_principal.set(principal)
         try:
