@@ -54,6 +54,7 @@ def outbox() -> dict[str, Any]:
 def crm() -> dict[str, Any]:
     try:
         from scheduling import wiring
+        from scheduling.services import crm as _crm  # noqa: F401 - provides wiring.crm()
 
         records = wiring.crm()
     except (ImportError, AttributeError):

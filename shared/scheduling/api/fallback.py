@@ -12,10 +12,11 @@ from scheduling.errors import DomainError
 KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/health": {"GET"},
     "/v1/openapi.json": {"GET"},
-    "/v1/scheduling-bookings": {"GET"},
+    "/v1/scheduling-bookings": {"GET", "POST"},
     "/v1/scheduling-bookings/check-availability": {"POST"},
     "/v1/scheduling-bookings/available-slots": {"POST"},
     "/v1/scheduling-bookings/{id}": {"GET"},
+    "/v1/scheduling-bookings/{id}/cancel": {"POST"},
     "/v1/scheduling-bookings/{id}/mark-attended": {"POST"},
     "/v1/scheduling-bookings/{id}/mark-late": {"POST"},
     "/v1/scheduling-bookings/{id}/mark-no-show": {"POST"},

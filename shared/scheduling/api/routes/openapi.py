@@ -17,6 +17,8 @@ DOCUMENTED_ROUTERS = (
     "health",
     "list_bookings",
     "get_booking",
+    "create_booking",
+    "cancel_booking",
     "mark_attended",
     "mark_late",
     "mark_no_show",

@@ -1,0 +1,122 @@
+"""POST /scheduling-bookings: book a slot (contract §3 item 3), with Idempotency-Key (§1)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from pydantic import BaseModel, ConfigDict, Field
+
+from scheduling.api.app import current_principal, requires
+from scheduling.api.schemas import AttendeeOut, documented
+from scheduling.services.booking_create import (
+    AttendeeInput,
+    CreateBookingInput,
+    booking_summary,
+    create_booking,
+)
+from scheduling.services.idempotency import idempotency_key_from, run_once
+
+router = Router()
+
+_TEXT = 500
+
+
+class AttendeeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    email: str = Field(max_length=320)
+    name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class CreateBookingBody(BaseModel):
+    """The flat body TrustPager clients send; formats are checked by the service, in contract order."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_type_id: str | None = Field(default=None, max_length=200, description="Wins over slug and name.")
+    event_type_slug: str | None = Field(default=None, max_length=200)
+    event_type_name: str | None = Field(default=None, max_length=200, description="Exact (any case), else a unique close match.")
+    date: str = Field(max_length=40, description="YYYY-MM-DD in `timezone`.", examples=["2026-12-01"])
+    time: str = Field(max_length=40, description="HH:MM 24 h in `timezone`.", examples=["09:00"])
+    timezone: str | None = Field(default=None, max_length=200, description="IANA name or shorthand; default Australia/Sydney.")
+    fullName: str = Field(min_length=1, max_length=200, examples=["Sarah Jones"])  # noqa: N815 - contract name
+    email: str = Field(max_length=320, examples=["sarah@example.com"])
+    phone: str | None = Field(default=None, max_length=40, description="E.164, or local in the company's default country.")
+    message: str | None = Field(default=None, max_length=5000)
+    company_name: str | None = Field(default=None, max_length=_TEXT)
+    booker_state: str | None = Field(default=None, max_length=100)
+    booker_timezone: str | None = Field(default=None, max_length=200)
+    attendees: list[AttendeeIn] | None = Field(default=None, max_length=20)
+
+
+class CreatedBookingOut(BaseModel):
+    id: str
+    event_type_name: str
+    date: str
+    time: str
+    formatted: str = Field(examples=["Tuesday, 1 December 2026 at 9:00 AM"])
+    duration_minutes: int
+    status: str
+    google_meet_link: str | None = Field(description="null when the calendar event is not made yet (retried).")
+    attendees: list[AttendeeOut]
+    starts_at: str
+    ends_at: str
+    timezone: str
+
+
+class CrmIds(BaseModel):
+    deal_id: str | None
+    contact_id: str
+    customer_id: str | None
+
+
+class CreateBookingData(BaseModel):
+    success: bool
+    booking: CreatedBookingOut
+    crm: CrmIds
+
+
+class CreateBookingResponse(BaseModel):
+    data: CreateBookingData
+
+
+def to_input(body: CreateBookingBody) -> CreateBookingInput:
+    return CreateBookingInput(
+        date=body.date, time=body.time, full_name=body.fullName, email=body.email,
+        event_type_id=body.event_type_id, event_type_slug=body.event_type_slug,
+        event_type_name=body.event_type_name, timezone=body.timezone, phone=body.phone, message=body.message,
+        company_name=body.company_name, booker_state=body.booker_state, booker_timezone=body.booker_timezone,
+        attendees=[AttendeeInput(a.email, a.name, a.phone) for a in body.attendees or []])
+
+
+def json_response(status: int, body: dict, replayed: bool) -> Response:
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body), headers=headers)
+
+
+@router.post(
+    "/scheduling-bookings",
+    summary="Book a slot (creates CRM records, a calendar event with Meet link, a confirmation email)",
+    middlewares=[requires("company:write")],
+    responses=documented(201, CreateBookingResponse, 404, 409, 503),
+)
+def create_booking_route(body: Annotated[CreateBookingBody, Body()]) -> Response:
+    company_id = current_principal().company_id
+    key = idempotency_key_from(dict(router.current_event.headers or {}))
+
+    def book() -> tuple[int, dict]:
+        created = create_booking(company_id, to_input(body), datetime.now(timezone.utc))
+        booking = created.booking
+        return 201, {"data": {"success": True, "booking": booking_summary(booking),
+                              "crm": {"deal_id": booking.deal_id, "contact_id": booking.contact_id,
+                                      "customer_id": booking.customer_id}}}
+
+    request = {"operation": "create_booking", "body": body.model_dump(mode="json", exclude_none=True)}
+    status, payload, replayed = run_once(company_id, key, request, book, router.lambda_context)
+    return json_response(status, payload, replayed)

@@ -1,0 +1,209 @@
+"""The side-effect outbox: calendar and email work recorded with the booking, done right after.
+
+One item per booking and kind (`SIDE_EFFECT#<booking id>#<kind>`), written in the booking's own
+transaction. While it is pending it sits on the sparse `DueWorkByTime` index
+(`DUE#side_effect`, `<due utc>#<id>`); done, obsolete or failed items leave the index, so the
+retry job finds its work with one Query, never a Scan.
+
+The due sort key doubles as the claim: a worker moves it into the future (its lease) with a
+condition on the value it read, so two overlapping job runs cannot both take the same item, and
+completing requires the worker to still hold that exact value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from scheduling.repositories import keys
+from scheduling.repositories.items import plain
+
+DUE_KIND = "side_effect"
+KINDS = ("calendar_insert", "calendar_delete", "confirmation_email", "cancellation_email")
+
+
+@dataclass(frozen=True)
+class SideEffect:
+    company_id: str
+    booking_id: str
+    kind: str
+    due_at: datetime
+    status: str = "pending"  # pending | done | obsolete | failed
+    attempts: int = 0
+    payload: dict[str, Any] = field(default_factory=dict)
+    result: dict[str, Any] = field(default_factory=dict)
+    last_error: str | None = None
+    due_sk: str | None = None  # the DueWorkByTimeSK as read (the claim token)
+
+    @property
+    def id(self) -> str:
+        return f"{self.booking_id}:{self.kind}"
+
+    @property
+    def key(self) -> dict[str, str]:
+        return {"PK": keys.company_pk(self.company_id), "SK": side_effect_sk(self.booking_id, self.kind)}
+
+
+class LostClaim(Exception):
+    """The item changed under us: another worker took it, or a cancel made it obsolete."""
+
+
+def side_effect_sk(booking_id: str, kind: str) -> str:
+    return f"SIDE_EFFECT#{booking_id}#{kind}"
+
+
+class SideEffectRepository:
+    def __init__(self, table: Any) -> None:
+        self._table = table
+        self._client = table.meta.client
+
+    # transaction entries (committed with a booking or a cancel) -----------------------------
+    def put_entry(self, effect: SideEffect) -> dict[str, Any]:
+        item = {**effect.key, **self._attributes(effect)}
+        if effect.status == "pending":
+            item.update(keys.due_work(DUE_KIND, effect.due_at, effect.id))
+        return {"Put": {"TableName": self._table.name, "Item": item,
+                        "ConditionExpression": "attribute_not_exists(PK)"}}
+
+    def obsolete_entry(self, effect: SideEffect, now: datetime) -> dict[str, Any]:
+        """Mark pending work obsolete (a cancel got there first); fails if it was done meanwhile."""
+        return {"Update": {
+            "TableName": self._table.name, "Key": effect.key,
+            "UpdateExpression": "SET #status = :obsolete, updated_at = :now REMOVE DueWorkByTimePK, DueWorkByTimeSK",
+            "ConditionExpression": "#status = :pending",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":obsolete": "obsolete", ":pending": "pending", ":now": now.isoformat()},
+        }}
+
+    # reads ----------------------------------------------------------------------------------
+    def list_for_booking(self, company_id: str, booking_id: str) -> list[SideEffect]:
+        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(
+            f"SIDE_EFFECT#{booking_id}#")
+        items = self._table.query(KeyConditionExpression=condition, ConsistentRead=True).get("Items", [])
+        return [self._from_item(i) for i in items]
+
+    def get(self, company_id: str, booking_id: str, kind: str) -> SideEffect | None:
+        key = {"PK": keys.company_pk(company_id), "SK": side_effect_sk(booking_id, kind)}
+        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        return self._from_item(item) if item else None
+
+    def due(self, now: datetime, limit: int = 100) -> list[SideEffect]:
+        """Pending work due at or before `now`, oldest first (one Query on DueWorkByTime)."""
+        condition = Key("DueWorkByTimePK").eq(f"DUE#{DUE_KIND}") & Key("DueWorkByTimeSK").lte(
+            keys.utc_iso(now) + "~")
+        found: list[SideEffect] = []
+        kwargs: dict[str, Any] = {"IndexName": "DueWorkByTime", "KeyConditionExpression": condition,
+                                  "Limit": limit}
+        while len(found) < limit:
+            page = self._table.query(**kwargs)
+            found.extend(self._from_item(i) for i in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return found[:limit]
+
+    # claims ---------------------------------------------------------------------------------
+    def claim(self, effect: SideEffect, lease_until: datetime, now: datetime) -> SideEffect | None:
+        """Take pending work until `lease_until`; None when someone else changed it first."""
+        new_sk = keys.due_work(DUE_KIND, lease_until, effect.id)["DueWorkByTimeSK"]
+        try:
+            self._table.update_item(
+                Key=effect.key,
+                UpdateExpression="SET DueWorkByTimeSK = :lease, attempts = attempts + :one, updated_at = :now",
+                ConditionExpression="#status = :pending AND DueWorkByTimeSK = :seen",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={":lease": new_sk, ":one": 1, ":pending": "pending",
+                                           ":seen": effect.due_sk, ":now": now.isoformat()},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return None
+        return replace(effect, due_at=lease_until, due_sk=new_sk, attempts=effect.attempts + 1)
+
+    def complete_entry(self, effect: SideEffect, result: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """Done: leave the due index; only while this worker still holds the claim it read."""
+        return {"Update": {
+            "TableName": self._table.name, "Key": effect.key,
+            "UpdateExpression": ("SET #status = :done, #result = :result, updated_at = :now "
+                                 "REMOVE DueWorkByTimePK, DueWorkByTimeSK, last_error"),
+            "ConditionExpression": "#status = :pending AND DueWorkByTimeSK = :held",
+            "ExpressionAttributeNames": {"#status": "status", "#result": "result"},
+            "ExpressionAttributeValues": {":done": "done", ":result": result, ":now": now.isoformat(),
+                                          ":pending": "pending", ":held": effect.due_sk},
+        }}
+
+    def complete(self, effect: SideEffect, result: dict[str, Any], now: datetime,
+                 also: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
+        """Mark done, together with `also` (e.g. the booking's meet link); LostClaim if not ours."""
+        self._transact([self.complete_entry(effect, result, now), *also])
+
+    def retry_later(self, effect: SideEffect, error: str, next_attempt_at: datetime, now: datetime) -> None:
+        new_sk = keys.due_work(DUE_KIND, next_attempt_at, effect.id)["DueWorkByTimeSK"]
+        self._conditional_update(
+            effect,
+            "SET DueWorkByTimeSK = :next, last_error = :error, next_attempt_at = :at, updated_at = :now",
+            {":next": new_sk, ":error": error[:500], ":at": next_attempt_at.isoformat(), ":now": now.isoformat()},
+        )
+
+    def give_up(self, effect: SideEffect, error: str, now: datetime) -> None:
+        self._conditional_update(
+            effect,
+            "SET #status = :failed, last_error = :error, updated_at = :now REMOVE DueWorkByTimePK, DueWorkByTimeSK",
+            {":failed": "failed", ":error": error[:500], ":now": now.isoformat()},
+        )
+
+    # ----------------------------------------------------------------------------------------
+    def _conditional_update(self, effect: SideEffect, expression: str, values: dict[str, Any]) -> None:
+        try:
+            self._table.update_item(
+                Key=effect.key, UpdateExpression=expression,
+                ConditionExpression="#status = :pending AND DueWorkByTimeSK = :held",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={**values, ":pending": "pending", ":held": effect.due_sk},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            raise LostClaim(effect.id) from None
+
+    def _transact(self, writes: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=writes)
+        except self._client.exceptions.TransactionCanceledException as error:
+            raise LostClaim(str(error)) from error
+
+    @staticmethod
+    def _attributes(effect: SideEffect) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "id": effect.id, "company_id": effect.company_id, "booking_id": effect.booking_id,
+            "kind": effect.kind, "status": effect.status, "attempts": effect.attempts,
+            "due_at": effect.due_at.isoformat(), "payload": effect.payload,
+        }
+        if effect.result:
+            item["result"] = effect.result
+        if effect.last_error:
+            item["last_error"] = effect.last_error
+        return item
+
+    @staticmethod
+    def _from_item(item: dict[str, Any]) -> SideEffect:
+        data = plain(item)
+        return SideEffect(
+            company_id=data["company_id"], booking_id=data["booking_id"], kind=data["kind"],
+            due_at=datetime.fromisoformat(data["due_at"]), status=data["status"],
+            attempts=int(data.get("attempts", 0)), payload=data.get("payload") or {},
+            result=data.get("result") or {}, last_error=data.get("last_error"),
+            due_sk=data.get("DueWorkByTimeSK"),
+        )
+
+
+def initial_due_sk(effect: SideEffect) -> str:
+    return keys.due_work(DUE_KIND, effect.due_at, effect.id)["DueWorkByTimeSK"]
+
+
+def with_due_sk(effect: SideEffect) -> SideEffect:
+    """The effect as it will read once committed (its claim token is its initial due key)."""
+    return replace(effect, due_sk=initial_due_sk(effect))
+
+
+INLINE_LEASE = timedelta(minutes=2)  # longer than a Lambda's 15 s timeout: the job waits this out

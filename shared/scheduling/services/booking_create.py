@@ -1,0 +1,250 @@
+"""Create a booking (contract §3 item 3) so that two overlapping bookings can never both commit.
+
+Order of checks: body shape (event type given, date, time) → INVALID_EMAIL →
+INVALID_ATTENDEE_EMAIL → phone (VALIDATION_ERROR) → INVALID_TIMEZONE → event type → slot.
+
+Then, per attempt: read availability (snapshot with the hosts' ledger days and their versions),
+explain the asked time (409 SLOT_UNAVAILABLE with nearest and alternatives when not free), pick
+the host, and commit ONE TransactWriteItems: the booking, the host's ledger days conditioned on
+the versions read, the CRM records, the pending calendar/email work and the reminders. Someone
+else committing on that host's day in between makes the transaction fail (LedgerConflict):
+re-read and try again — another round-robin host, or `booked`. Calendar and email are done right
+after the commit; if they fail the booking stands and the retry job finishes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scheduling import wiring
+from scheduling.domain.models import Attendee, Booking, Company, EventType
+from scheduling.errors import Conflict, InvalidTimezone, NotFound, ServiceUnavailable
+from scheduling.formatting import format_instant, format_instant_no_year
+from scheduling.repositories.bookings import LedgerConflict, buffered_range
+from scheduling.repositories.side_effects import SideEffect
+from scheduling.services import availability
+from scheduling.services.booking_input import check_attendee_emails, check_email, normalise_phone
+from scheduling.services.crm import BookerDetails, plan_booked
+from scheduling.services.event_types import require_identifier, resolve_event_type
+from scheduling.services.side_effects import Outcome, booked_effects, perform_all, side_effect_repository
+from scheduling.slots.inputs import Slot
+from scheduling.slots.ranges import TimeRange
+from scheduling.timezones import local_date, resolve_timezone
+
+logger = logging.getLogger("scheduling.booking_create")
+
+MAX_ATTEMPTS = 6
+TOKEN_GRACE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class AttendeeInput:
+    email: str | None
+    name: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateBookingInput:
+    date: str
+    time: str
+    full_name: str
+    email: str
+    event_type_id: str | None = None
+    event_type_slug: str | None = None
+    event_type_name: str | None = None
+    timezone: str | None = None
+    phone: str | None = None
+    message: str | None = None
+    company_name: str | None = None
+    booker_state: str | None = None
+    booker_timezone: str | None = None
+    attendees: list[AttendeeInput] = field(default_factory=list)
+
+
+@dataclass
+class CreatedBooking:
+    booking: Booking
+    event_type: EventType
+    side_effects: Outcome
+    attempts: int
+
+
+_REASON_TEXT = {
+    "in_the_past": "That time has already passed.",
+    "too_soon": "That time is too soon: this event type needs more notice.",
+    "beyond_horizon": "That date is further ahead than this event type can be booked.",
+    "outside_hours": "That time is outside the hosts' working hours.",
+    "date_blocked": "The hosts are not available on that date.",
+    "not_on_grid": "Bookings for this event type start at set times; that is not one of them.",
+    "busy": "The hosts are busy at that time.",
+    "booked": "That time has just been booked by someone else.",
+    "nonexistent_local_time": "That local time does not exist (the clocks jump forward that night).",
+}
+
+
+def create_booking(company_id: str, request: CreateBookingInput, now: datetime) -> CreatedBooking:
+    """Validate, book and record everything; raises scheduling.errors exceptions only."""
+    day = availability.parse_request_date(request.date, "date")
+    at = availability.parse_request_time(request.time, "time")
+    require_identifier(request.event_type_id, request.event_type_slug, request.event_type_name)
+    email = check_email(request.email)
+    check_attendee_emails([a.email for a in request.attendees])
+
+    company: Company | None = None
+
+    def the_company() -> Company:
+        nonlocal company
+        if company is None:
+            company = wiring.companies().get(company_id)
+            if company is None:
+                raise NotFound(f"No company {company_id}.")
+        return company
+
+    def phone_of(value: str | None, field_name: str) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if value.strip().startswith("+"):
+            return normalise_phone(value, "AU", field_name)
+        return normalise_phone(value, the_company().settings.default_country, field_name)
+
+    phone = phone_of(request.phone, "phone")
+    attendees = [
+        Attendee(email=a.email.strip(), name=a.name, phone=phone_of(a.phone, f"attendees.{i}.phone"))
+        for i, a in enumerate(request.attendees) if a.email
+    ]
+    tz = resolve_timezone(request.timezone)
+    event_type = resolve_event_type(
+        company_id, event_type_id=request.event_type_id, event_type_slug=request.event_type_slug,
+        event_type_name=request.event_type_name)
+    asked = availability.requested_time(day, at, tz)
+    booker = BookerDetails(
+        name=request.full_name.strip(), email=email, phone=phone,
+        company_name=(request.company_name or "").strip() or None,
+        state=(request.booker_state or "").strip() or None,
+        timezone=_zone_or_text(request.booker_timezone))
+
+    booking_id = str(uuid.uuid4())
+    narrow = TimeRange(asked.instant, asked.instant + timedelta(minutes=1))
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        snapshot = availability.load_snapshot(company_id, event_type, narrow, now, company=the_company())
+        reason = availability.explain(snapshot, asked)
+        slot = None if reason else availability.slot_at(snapshot, asked.instant)
+        if slot is None:
+            raise _slot_unavailable(company_id, event_type, asked, reason or "booked", now, the_company())
+        host_ids = availability.booking_hosts(snapshot, slot)
+        booking = _new_booking(booking_id, company_id, event_type, slot, host_ids, tz, request, booker, attendees, now)
+        crm = plan_booked(booking, event_type, booker, now)
+        booking = booking.model_copy(update={"contact_id": crm.contact_id, "customer_id": crm.customer_id,
+                                             "deal_id": crm.deal_id})
+        hosts = {h.id: h for h in snapshot.hosts}
+        primary = hosts[host_ids[0]]
+        effects = booked_effects(booking, event_type, primary.calendar_id, the_company().slug, now)
+        if len(host_ids) > 1:  # collective: the other hosts are invited to the primary's event
+            others = [hosts[h].email for h in host_ids[1:] if h in hosts]
+            effects[0] = _with_attendees(effects[0], others)
+        extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
+                 *_reminder_items(booking, event_type, the_company(), now)]
+        guard = availability.ledger_guard(snapshot, host_ids, buffered_range(booking))
+        try:
+            wiring.bookings().insert(booking, guard, extra)
+        except LedgerConflict:
+            logger.info("booking %s lost a race on attempt %d; re-reading", booking_id, attempt)
+            continue
+        outcome = perform_all(effects, booking, now)
+        if outcome.meet_link:
+            booking = booking.model_copy(update={"google_meet_link": outcome.meet_link})
+        return CreatedBooking(booking, event_type, outcome, attempt)
+    raise ServiceUnavailable(
+        "Too many bookings are being made for these hosts right now; nothing was booked.",
+        fix="Retry in a few seconds with the same Idempotency-Key.")
+
+
+def _new_booking(booking_id: str, company_id: str, event_type: EventType, slot: Slot, host_ids: list[str],
+                 tz: ZoneInfo, request: CreateBookingInput, booker: BookerDetails, attendees: list[Attendee],
+                 now: datetime) -> Booking:
+    return Booking(
+        id=booking_id, company_id=company_id, event_type_id=event_type.id, event_type_name=event_type.name,
+        host_user_ids=host_ids, starts_at=slot.start, ends_at=slot.end,
+        buffer_before_minutes=event_type.buffer_before_minutes, buffer_after_minutes=event_type.buffer_after_minutes,
+        timezone=tz.key, booker_name=booker.name, booker_email=booker.email, booker_phone=booker.phone,
+        message=(request.message or None), company_name=booker.company_name, attendees=attendees,
+        status="confirmed", management_token=str(uuid.uuid4()),
+        management_token_expires_at=slot.end + TOKEN_GRACE, created_at=now, updated_at=now)
+
+
+def _with_attendees(effect: SideEffect, emails: list[str]) -> SideEffect:
+    payload = {**effect.payload, "attendees": [*effect.payload["attendees"], *emails]}
+    return replace(effect, payload=payload)
+
+
+def _zone_or_text(value: str | None) -> str | None:
+    """A booker's time zone as its IANA name when we recognise it, else as they wrote it."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return resolve_timezone(value).key
+    except InvalidTimezone:
+        return value.strip()
+
+
+def slot_json(slot: Slot | None, tz: ZoneInfo) -> dict[str, str] | None:
+    """A nearby slot as `{date, time, formatted}` in the asker's zone (formatted without year)."""
+    if slot is None:
+        return None
+    local = slot.start.astimezone(tz)
+    return {"date": local.date().isoformat(), "time": local.strftime("%H:%M"),
+            "formatted": format_instant_no_year(slot.start, tz)}
+
+
+def _slot_unavailable(company_id: str, event_type: EventType, asked: availability.RequestedTime, reason: str,
+                      now: datetime, company: Company) -> Conflict:
+    tz = asked.tz
+    window = availability.window_around(now, event_type, resolve_timezone(company.timezone), asked.instant)
+    wide = availability.load_snapshot(company_id, event_type, window, now, company=company)
+    before, after = availability.nearest(wide, asked.instant, tz=tz)
+    options = availability.alternatives(wide, asked.instant, 5, tz=tz)
+    when = f"{asked.day.isoformat()} {asked.at.strftime('%H:%M')} ({tz.key})"
+    hint = None
+    if after is not None:
+        hint = f"The next free time is {format_instant_no_year(after.start, tz)}."
+    return Conflict(
+        f"{event_type.name} cannot be booked at {when}. {_REASON_TEXT.get(reason, '')}".strip(),
+        code="SLOT_UNAVAILABLE",
+        fix="Choose one of details.alternatives (or nearest_before / nearest_after) and send it as date and time.",
+        hint=hint,
+        details={"reason": reason, "nearest_before": slot_json(before, tz), "nearest_after": slot_json(after, tz),
+                 "alternatives": [slot_json(s, tz) for s in options]},
+    )
+
+
+def _reminder_items(booking: Booking, event_type: EventType, company: Company, now: datetime) -> list[dict[str, Any]]:
+    """Reminders hook (issue 6): their items commit in the booking's transaction when that module exists."""
+    try:
+        from scheduling.services import reminders
+    except ImportError:
+        return []
+    hook = getattr(reminders, "reminder_items_for_new_booking", None)
+    return list(hook(booking, event_type, company, now)) if hook else []
+
+
+def booking_summary(booking: Booking) -> dict[str, Any]:
+    """The `booking` object of the create response (contract §3 item 3): never the token."""
+    tz = ZoneInfo(booking.timezone)
+    local = booking.starts_at.astimezone(tz)
+    return {
+        "id": booking.id, "event_type_name": booking.event_type_name,
+        "date": local_date(booking.starts_at, tz).isoformat(), "time": local.strftime("%H:%M"),
+        "formatted": format_instant(booking.starts_at, tz), "duration_minutes": booking.duration_minutes,
+        "status": booking.status, "google_meet_link": booking.google_meet_link,
+        "attendees": [a.model_dump() for a in booking.attendees],
+        "starts_at": booking.starts_at.astimezone(tz).isoformat(), "ends_at": booking.ends_at.astimezone(tz).isoformat(),
+        "timezone": booking.timezone,
+    }
+
+

@@ -1,0 +1,136 @@
+"""CRM writes for a booking: contact upsert, customer, opportunity, activity (contract §2, §3.3).
+
+`plan_booked` reads what the CRM knows (≤ 2 round trips) and returns the ids the booking will
+carry plus TransactWriteItems entries, which commit in the booking's own transaction: a booking
+never exists without its CRM records, and a lost race re-plans both together.
+
+Rules:
+* contact: matched by email (case-insensitive), else by phone; a new one otherwise. On a match,
+  name, email, phone, `booker_state` and `booker_timezone` are written only into empty fields.
+* customer: from `company_name`, matched by name (case-insensitive); none without a company name.
+* opportunity per the event type's `booking_deal_behavior`: `create` (always a new one),
+  `update_or_create` (the contact's latest opportunity, else a new one), `never_create` (none);
+  named by `booking_deal_name_template` (`{event_type}`, `{customer_name}`, `{date}`, `{time}`).
+  An existing opportunity's `next_action_*` are never touched by bookings.
+* activity: one per booking event (`booked`, `cancelled`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scheduling import wiring
+from scheduling.domain.models import Booking, EventType
+from scheduling.formatting import format_date, format_instant, format_time
+
+
+@wiring.register
+@lru_cache(maxsize=1)
+def crm_repository() -> Any:
+    from scheduling.repositories.crm import CrmRepository
+
+    return CrmRepository(wiring.table())
+
+
+# tools/local_inspection.py asks for `wiring.crm()`; provide it from here without editing wiring.py.
+wiring.crm = crm_repository  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class BookerDetails:
+    name: str
+    email: str
+    phone: str | None = None
+    company_name: str | None = None
+    state: str | None = None
+    timezone: str | None = None
+
+
+@dataclass
+class CrmPlan:
+    contact_id: str
+    customer_id: str | None
+    deal_id: str | None
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def deal_name(template: str, *, event_type: str, customer_name: str, starts_at: datetime, zone: ZoneInfo) -> str:
+    local = starts_at.astimezone(zone)
+    values = _Blank(event_type=event_type, customer_name=customer_name, date=format_date(local.date()),
+                    time=format_time(local))
+    try:
+        return template.format_map(values)
+    except (ValueError, IndexError):  # a stray brace in an operator's template: show it as written
+        return template
+
+
+def plan_booked(booking: Booking, event_type: EventType, booker: BookerDetails, now: datetime) -> CrmPlan:
+    repo = crm_repository()
+    company_id = booking.company_id
+    found = repo.lookup(company_id, booker.email, booker.phone, booker.company_name)
+    entries: list[dict[str, Any]] = []
+
+    customer_id = found.customer_id
+    if booker.company_name and booker.company_name.strip() and customer_id is None:
+        customer_id = str(uuid.uuid4())
+        entries += repo.new_customer_entries(company_id, {
+            "id": customer_id, "company_id": company_id, "name": booker.company_name.strip(),
+            "created_at": now.isoformat()})
+
+    contact = found.contact
+    contact_id = contact["id"] if contact else str(uuid.uuid4())
+    deal_id: str | None = None
+    new_opportunity = False
+    behaviour = event_type.booking_deal_behavior
+    if behaviour == "update_or_create" and contact and contact.get("latest_opportunity_id"):
+        deal_id = contact["latest_opportunity_id"]
+        entries.append(repo.touch_opportunity_entry(company_id, deal_id, booking.id, now))
+    elif behaviour in ("create", "update_or_create"):
+        deal_id, new_opportunity = str(uuid.uuid4()), True
+        name = deal_name(event_type.booking_deal_name_template, event_type=event_type.name,
+                         customer_name=(booker.company_name or "").strip() or booker.name,
+                         starts_at=booking.starts_at, zone=ZoneInfo(booking.timezone))
+        entries.append(repo.new_opportunity_entry(company_id, {
+            "id": deal_id, "company_id": company_id, "contact_id": contact_id, "customer_id": customer_id,
+            "name": name, "booking_id": booking.id, "created_at": now.isoformat(), "updated_at": now.isoformat()}))
+
+    details = {"name": booker.name, "email": booker.email, "phone": booker.phone, "state": booker.state,
+               "timezone": booker.timezone}
+    if contact is None:
+        entries += repo.new_contact_entries(company_id, {
+            "id": contact_id, "company_id": company_id, **details, "created_at": now.isoformat(),
+            "updated_at": now.isoformat(), "latest_opportunity_id": deal_id if new_opportunity else None})
+    else:
+        entries += repo.fill_contact_entries(
+            company_id, contact_id, details, now,
+            add_email_pointer=booker.email if not found.email_taken else None,
+            add_phone_pointer=booker.phone if booker.phone and not found.phone_taken else None,
+            latest_opportunity_id=deal_id if new_opportunity else None)
+
+    entries.append(repo.activity_entry(company_id, {
+        "id": str(uuid.uuid4()), "type": "booked", "booking_id": booking.id, "opportunity_id": deal_id,
+        "contact_id": contact_id,
+        "summary": f"{booker.name} booked {event_type.name} for "
+                   f"{format_instant(booking.starts_at, ZoneInfo(booking.timezone))}",
+        "created_at": now.isoformat()}))
+    return CrmPlan(contact_id=contact_id, customer_id=customer_id, deal_id=deal_id, entries=entries)
+
+
+def cancelled_activity_entry(booking: Booking, reason: str | None, now: datetime) -> dict[str, Any]:
+    when = format_instant(booking.starts_at, ZoneInfo(booking.timezone))
+    summary = f"{booking.booker_name}'s {booking.event_type_name} on {when} was cancelled"
+    summary += f": {reason}" if reason else "."
+    return crm_repository().activity_entry(booking.company_id, {
+        "id": str(uuid.uuid4()), "type": "cancelled", "booking_id": booking.id,
+        "opportunity_id": booking.deal_id, "contact_id": booking.contact_id, "summary": summary,
+        "created_at": now.isoformat()})

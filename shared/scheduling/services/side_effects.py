@@ -1,0 +1,271 @@
+"""Calendar and email work for bookings: recorded in the booking's transaction, done right after,
+retried by `jobs.retry_side_effects` until done (the outbox pattern; docs/bookings.md).
+
+    record  pending items commit with the booking (or cancel) → nothing is lost if we crash
+    perform the request that made them tries at once; the job retries what is still due
+    finish  done items leave the due index; a failure moves the due time out (backoff)
+
+Exactly once per item: a worker claims an item by moving its due key (a conditional update), and
+may only finish it while it still holds that key. Calendar inserts are also idempotent at Google
+(event id derived from the booking id), so a crash between insert and "done" cannot duplicate an
+event. A cancel marks a pending insert obsolete; a worker that inserted meanwhile notices when
+finishing fails and deletes the event it made, so no orphan event stays behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scheduling import wiring
+from scheduling.adapters.calendar import CalendarEventRequest
+from scheduling.adapters.errors import ProviderUnavailable
+from scheduling.domain.models import Booking, EventType
+from scheduling.formatting import format_date, format_instant, format_time
+from scheduling.repositories import keys
+from scheduling.repositories.side_effects import INLINE_LEASE, LostClaim, SideEffect, with_due_sk
+
+logger = logging.getLogger("scheduling.side_effects")
+
+MAX_ATTEMPTS = 12
+JOB_LEASE = timedelta(minutes=2)
+
+
+@wiring.register
+@lru_cache(maxsize=1)
+def side_effect_repository() -> Any:
+    from scheduling.repositories.side_effects import SideEffectRepository
+
+    return SideEffectRepository(wiring.table())
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after each failed attempt, at most an hour."""
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+# ── what to do ─────────────────────────────────────────────────────────────────────────────
+
+
+def management_url(company_slug: str, token: str) -> str:
+    from scheduling.settings import get_settings
+
+    return f"{get_settings().app_base_url.rstrip('/')}/book/{company_slug}/manage/{token}"
+
+
+def template_values(booking: Booking, *, management_link: str | None, meet_link: str | None) -> dict[str, str]:
+    """Contract §4 template variables for one booking, in the booker's time zone."""
+    zone = ZoneInfo(booking.timezone)
+    local = booking.starts_at.astimezone(zone)
+    return {
+        "booker_name": booking.booker_name,
+        "event_type": booking.event_type_name,
+        "date": format_date(local.date()),
+        "time": format_time(local),
+        "duration": f"{booking.duration_minutes} min",
+        "meet_link": meet_link or "",
+        "management_url": management_link or "",
+        "rebook_link": "",
+    }
+
+
+CONFIRMATION_SUBJECT = "Confirmed: {event_type} on {date} at {time}"
+CONFIRMATION_BODY = (
+    "Hi {booker_name},\n\n"
+    "Your {event_type} ({duration}) is confirmed for {date} at {time}.\n"
+    "{meet_line}"
+    "\nTo view, reschedule or cancel this booking: {management_url}\n"
+)
+CANCELLATION_SUBJECT = "Cancelled: {event_type} on {date} at {time}"
+CANCELLATION_BODY = (
+    "Hi {booker_name},\n\n"
+    "Your {event_type} on {date} at {time} has been cancelled.{reason_line}\n"
+)
+
+
+def booked_effects(booking: Booking, event_type: EventType, host_calendar: str, company_slug: str,
+                   now: datetime) -> list[SideEffect]:
+    """The pending calendar event and confirmation email of a new booking (due after the inline lease)."""
+    link = management_url(company_slug, booking.management_token or "")
+    zone = ZoneInfo(booking.timezone)
+    description_lines = [event_type.description or "", f"Booked by {booking.booker_name} ({booking.booker_email})."]
+    if booking.message:
+        description_lines.append(f"Message: {booking.message}")
+    description_lines.append(f"Manage this booking: {link}")
+    due = now + INLINE_LEASE
+    insert = SideEffect(booking.company_id, booking.id, "calendar_insert", due, payload={
+        "calendar_id": host_calendar,
+        "summary": f"{event_type.name}: {booking.booker_name}",
+        "description": "\n".join(line for line in description_lines if line),
+        "attendees": [booking.booker_email, *[a.email for a in booking.attendees]],
+        "with_meet": event_type.location == "google_meet",
+        "host_user_id": booking.host_user_ids[0],
+    })
+    email = SideEffect(booking.company_id, booking.id, "confirmation_email", due, payload={
+        "to": [booking.booker_email], "management_url": link,
+        "location": event_type.location,
+        "formatted": format_instant(booking.starts_at, zone),
+    })
+    return [with_due_sk(insert), with_due_sk(email)]
+
+
+def cancelled_effects(booking: Booking, existing: list[SideEffect], reason: str | None,
+                      now: datetime) -> tuple[list[SideEffect], list[SideEffect]]:
+    """(pending work to make obsolete, new work to record) for cancelling `booking`."""
+    by_kind = {e.kind: e for e in existing}
+    obsolete = [e for e in existing if e.status == "pending" and e.kind in ("calendar_insert", "confirmation_email")]
+    new: list[SideEffect] = []
+    due = now + INLINE_LEASE
+    insert = by_kind.get("calendar_insert")
+    if insert and insert.status == "done" and "calendar_delete" not in by_kind:
+        new.append(SideEffect(booking.company_id, booking.id, "calendar_delete", due, payload={
+            "calendar_id": insert.payload["calendar_id"], "event_id": insert.result.get("event_id")}))
+    if "cancellation_email" not in by_kind:
+        new.append(SideEffect(booking.company_id, booking.id, "cancellation_email", due, payload={
+            "to": [booking.booker_email], "reason": reason or ""}))
+    return obsolete, [with_due_sk(e) for e in new]
+
+
+# ── doing it ───────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class Outcome:
+    done: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    meet_link: str | None = None
+
+
+def perform_all(effects: list[SideEffect], booking: Booking, now: datetime) -> Outcome:
+    """Do each effect (calendar first, so the email can carry the Meet link); never raises
+    for provider failures: those stay pending with a backoff."""
+    outcome = Outcome()
+    order = {"calendar_insert": 0, "calendar_delete": 1, "confirmation_email": 2, "cancellation_email": 3}
+    for effect in sorted(effects, key=lambda e: order.get(e.kind, 9)):
+        booking = perform_one(effect, booking, now, outcome)
+    return outcome
+
+
+def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outcome: Outcome) -> Booking | None:
+    repo = side_effect_repository()
+    try:
+        result, also = _execute(effect, booking)
+    except ProviderUnavailable as error:
+        attempts = max(1, effect.attempts)  # the inline try is unclaimed and counts as the first
+        try:
+            if not error.retryable or attempts >= MAX_ATTEMPTS:
+                repo.give_up(effect, error.message, now)
+                outcome.failed.append(effect.id)
+                logger.error("side effect %s failed for good: %s", effect.id, error.message)
+            else:
+                repo.retry_later(effect, error.message, now + backoff(attempts), now)
+                outcome.retrying.append(effect.id)
+        except LostClaim:
+            outcome.lost.append(effect.id)
+        return booking
+    try:
+        repo.complete(effect, result, now, also)
+    except LostClaim:
+        outcome.lost.append(effect.id)
+        _undo_if_obsolete(effect, result, now)
+        return booking
+    outcome.done.append(effect.id)
+    if effect.kind == "calendar_insert":
+        outcome.meet_link = result.get("meet_link")
+        if booking is not None:
+            ids = {**booking.calendar_event_ids, effect.payload["host_user_id"]: result["event_id"]}
+            booking = booking.model_copy(update={"google_meet_link": result.get("meet_link"),
+                                                 "calendar_event_ids": ids})
+    return booking
+
+
+def _execute(effect: SideEffect, booking: Booking | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Call the provider; returns (result to store, extra transaction entries)."""
+    if booking is None:
+        booking = wiring.bookings().get(effect.company_id, effect.booking_id)
+        if booking is None:
+            return {"skipped": "booking not found"}, []
+    p = effect.payload
+    if effect.kind == "calendar_insert":
+        created = wiring.calendar().insert_event(CalendarEventRequest(
+            calendar_id=p["calendar_id"], booking_id=booking.id, summary=p["summary"],
+            description=p["description"], start=booking.starts_at, end=booking.ends_at,
+            attendees=list(p["attendees"]), with_meet=bool(p["with_meet"]), timezone=booking.timezone))
+        values: dict[str, Any] = {":event": created.event_id}
+        expression = "SET calendar_event_ids.#host = :event"
+        if created.meet_link:
+            expression += ", google_meet_link = :link"
+            values[":link"] = created.meet_link
+        update = {"Update": {
+            "TableName": wiring.table().name,
+            "Key": {"PK": keys.company_pk(booking.company_id), "SK": keys.booking_sk(booking.id)},
+            "UpdateExpression": expression, "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeNames": {"#host": p["host_user_id"]}, "ExpressionAttributeValues": values}}
+        return {"event_id": created.event_id, "meet_link": created.meet_link}, [update]
+    if effect.kind == "calendar_delete":
+        if p.get("event_id"):
+            wiring.calendar().delete_event(p["calendar_id"], p["event_id"], booking.id)
+        return {"deleted": p.get("event_id")}, []
+    if effect.kind == "confirmation_email":
+        values_ = template_values(booking, management_link=p.get("management_url"), meet_link=booking.google_meet_link)
+        meet_line = f"Join with Google Meet: {booking.google_meet_link}\n" if booking.google_meet_link else (
+            "The video link will follow in your calendar invitation.\n" if p.get("location") == "google_meet" else "")
+        message_id = wiring.email().send(
+            list(p["to"]), CONFIRMATION_SUBJECT.format(**values_),
+            CONFIRMATION_BODY.format(**values_, meet_line=meet_line), "confirmation", booking.id)
+        return {"message_id": message_id}, []
+    if effect.kind == "cancellation_email":
+        values_ = template_values(booking, management_link=None, meet_link=None)
+        reason_line = f"\nReason: {p['reason']}" if p.get("reason") else ""
+        message_id = wiring.email().send(
+            list(p["to"]), CANCELLATION_SUBJECT.format(**values_),
+            CANCELLATION_BODY.format(**values_, reason_line=reason_line), "cancellation", booking.id)
+        return {"message_id": message_id}, []
+    raise ValueError(f"unknown side effect kind {effect.kind!r}")
+
+
+def _undo_if_obsolete(effect: SideEffect, result: dict[str, Any], now: datetime) -> None:
+    """A calendar insert that lost to a cancel: delete the event we just made (no orphan)."""
+    if effect.kind != "calendar_insert" or not result.get("event_id"):
+        return
+    current = side_effect_repository().get(effect.company_id, effect.booking_id, effect.kind)
+    if current is None or current.status != "obsolete":
+        return
+    try:
+        wiring.calendar().delete_event(effect.payload["calendar_id"], result["event_id"], effect.booking_id)
+    except ProviderUnavailable as error:
+        # Record the clean-up as work of its own so the job finishes it.
+        cleanup = with_due_sk(SideEffect(effect.company_id, effect.booking_id, "calendar_delete", now, payload={
+            "calendar_id": effect.payload["calendar_id"], "event_id": result["event_id"]},
+            last_error=error.message))
+        try:
+            wiring.table().meta.client.transact_write_items(
+                TransactItems=[side_effect_repository().put_entry(cleanup)])
+        except Exception:  # noqa: BLE001 - a delete already recorded by the cancel is fine
+            logger.warning("could not record clean-up of %s", effect.id)
+
+
+# ── the job ────────────────────────────────────────────────────────────────────────────────
+
+
+def run_due(now: datetime, limit: int = 100) -> dict[str, int]:
+    """Claim and perform every side effect due at `now`; counts for the job's summary."""
+    repo = side_effect_repository()
+    due = repo.due(now, limit)
+    outcome = Outcome()
+    claimed = skipped = 0
+    for effect in due:
+        mine = repo.claim(effect, now + JOB_LEASE, now)
+        if mine is None:
+            skipped += 1
+            continue
+        claimed += 1
+        perform_one(replace(mine), None, now, outcome)
+    return {"due": len(due), "claimed": claimed, "skipped": skipped, "done": len(outcome.done),
+            "retrying": len(outcome.retrying), "failed": len(outcome.failed), "lost": len(outcome.lost)}
