@@ -172,13 +172,10 @@ def local_to_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
     Raises `NonexistentLocalTime` inside a spring-forward gap; a repeated local time (fall back)
     is its first occurrence.
     """
-    naive = datetime.combine(day, at)
-    before, after = tz.utcoffset(naive), tz.utcoffset(naive.replace(fold=1))
-    if before is None or after is None:  # pragma: no cover - ZoneInfo always has offsets
-        raise ValueError(f"{tz} has no UTC offset")
-    if before < after:  # fold=0 takes the offset before the jump: a gap
+    instant, exists = _first_occurrence(day, at, tz)
+    if not exists:
         raise NonexistentLocalTime(day, at, tz)
-    return (naive - before).replace(tzinfo=UTC)
+    return instant
 
 
 def wall_clock_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -187,24 +184,53 @@ def wall_clock_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
     Same as `local_to_instant` except inside a gap, where it is the instant the clocks jump
     (02:30 on Sydney's spring-forward day → 03:00 AEDT). Used for the bounds of working hours.
     """
-    naive = datetime.combine(day, at)
-    before, after = tz.utcoffset(naive), tz.utcoffset(naive.replace(fold=1))
-    assert before is not None and after is not None
-    if before >= after:
-        return (naive - before).replace(tzinfo=UTC)
-    # In the gap: `naive - after` is before the jump and `naive - before` after it. Find the
-    # jump to the second by bisection (gaps are at most a few hours, so ~14 steps, and rare).
-    low, high = naive - after, naive - before
+    instant, exists = _first_occurrence(day, at, tz)
+    if exists:
+        return instant
+    # In the gap, `instant` (the wall time read with the offset from before the jump) is after the
+    # jump and one gap length earlier is before it. Bisect to the second: gaps are rare and short.
+    wall = datetime.combine(day, at)
+    jump_size = tz.utcoffset(wall.replace(fold=1)) - tz.utcoffset(wall)  # type: ignore[operator]
+    low, high = instant - jump_size, instant
+    offset_after = _offset_at(high, tz)
     while high - low > _ONE_SECOND:
         middle = low + (high - low) // 2
-        if tz.utcoffset(middle.replace(tzinfo=UTC).astimezone(tz)) == after:
+        if _offset_at(middle, tz) == offset_after:
             high = middle
         else:
             low = middle
-    return high.replace(tzinfo=UTC)
+    return high
 
 
 _ONE_SECOND = timedelta(seconds=1)
+_EPOCH_WALL = datetime(1970, 1, 1)
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _first_occurrence(day: date, at: time, tz: ZoneInfo) -> tuple[datetime, bool]:
+    """(instant, exists): the wall time read with its first (fold=0) offset, and whether the wall
+    clock really shows that time then (False only inside a spring-forward gap)."""
+    wall = datetime.combine(day, at)
+    first = tz.utcoffset(wall)
+    second = tz.utcoffset(datetime.combine(day, _second_reading(at)))
+    assert first is not None and second is not None
+    # PEP 495: fold=0 reads the offset from before a transition and fold=1 the one after, so they
+    # differ only around one: first > second when the hour repeats, first < second in a gap.
+    # Built by addition: datetime.replace() and keyword constructors cost microseconds each,
+    # and this runs for every window bound.
+    instant = _EPOCH_UTC + (wall - _EPOCH_WALL - first)
+    return instant, first >= second
+
+
+@cache
+def _second_reading(at: time) -> time:
+    return at.replace(fold=1)
+
+
+def _offset_at(instant: datetime, tz: ZoneInfo) -> timedelta | None:
+    return instant.astimezone(tz).utcoffset()
+
+
 _ONE_DAY = timedelta(days=1)
 
 

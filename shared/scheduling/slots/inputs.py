@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from scheduling.slots.ranges import TimeRange
@@ -153,9 +153,12 @@ class HostCalendar:
         object.__setattr__(self, "booked", tuple(self.booked))
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Slot:
-    """A bookable [start, end) in UTC and the hosts free for it, in the event type's host order."""
+class Slot(NamedTuple):
+    """A bookable [start, end) in UTC and the hosts free for it, in the event type's host order.
+
+    A NamedTuple rather than a frozen dataclass: just as immutable, half the cost to create,
+    and the engine creates one per offered start.
+    """
 
     start: datetime
     end: datetime

@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from operator import attrgetter, itemgetter
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -45,20 +46,41 @@ class TimeRange:
 # the same functions for everyone else.
 
 Span = tuple[datetime, datetime]
+_ZERO = timedelta(0)
 
 
 def merge_spans(spans: Iterable[Span]) -> list[Span]:
     """Sorted, disjoint spans covering the same instants; overlapping or touching ones are joined,
     empty ones dropped."""
+    return _merge_sorted(sorted(spans, key=itemgetter(0)))
+
+
+def merge_widened(ranges: Iterable[TimeRange], before: timedelta = _ZERO, after: timedelta = _ZERO) -> list[Span]:
+    """`ranges` each widened to [start − before, end + after), merged into sorted disjoint spans.
+
+    Empty ranges are dropped before widening: they hold no time, so they block nothing.
+    """
+    ordered = sorted(ranges, key=attrgetter("start"))  # by start only: cheaper than whole ranges
+    if before or after:
+        return _merge_sorted([(r.start - before, r.end + after) for r in ordered if r.start < r.end])
+    return _merge_sorted([(r.start, r.end) for r in ordered])
+
+
+def _merge_sorted(spans: Iterable[Span]) -> list[Span]:
     merged: list[Span] = []
-    for start, end in sorted(spans):
+    current_start = current_end = None
+    for start, end in spans:
         if end <= start:
             continue
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
+        if current_end is not None and start <= current_end:
+            if end > current_end:
+                current_end = end
+            continue
+        if current_end is not None:
+            merged.append((current_start, current_end))
+        current_start, current_end = start, end
+    if current_end is not None:
+        merged.append((current_start, current_end))
     return merged
 
 
@@ -106,7 +128,7 @@ def clip_span(span: Span, bounds: Span) -> Span | None:
 
 
 def merge(ranges: Iterable[TimeRange]) -> list[TimeRange]:
-    return [TimeRange(start, end) for start, end in merge_spans((r.start, r.end) for r in ranges)]
+    return [TimeRange(start, end) for start, end in merge_widened(ranges)]
 
 
 def subtract(base: TimeRange, cuts: Iterable[TimeRange]) -> list[TimeRange]:

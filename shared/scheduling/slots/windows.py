@@ -8,46 +8,51 @@ that spans a daylight-saving change is the real elapsed time between its local s
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduling.slots.inputs import HostAvailability
+from scheduling.slots.inputs import HostAvailability, Hours
 from scheduling.slots.ranges import Span
 from scheduling.timezones import wall_clock_instant
 
 ONE_DAY = timedelta(days=1)
 
-# Shared by the hosts of one request: colleagues usually have the same zone and hours, so each
-# (zone, date, wall time) is converted once per request instead of once per host.
-InstantMemo = dict[tuple[ZoneInfo, date, time], datetime]
+# Per request: (zone, local date, hours) → that day's windows as UTC spans. Colleagues usually
+# share zone and hours, so each day is converted once per request instead of once per host.
+DayMemo = dict[tuple[ZoneInfo, date, Hours], list[Span]]
 
 
 def local_dates(first: date, last: date) -> list[date]:
     """Every date from `first` to `last`, both included."""
-    return [first + ONE_DAY * offset for offset in range((last - first).days + 1)]
+    return [date.fromordinal(ordinal) for ordinal in range(first.toordinal(), last.toordinal() + 1)]
 
 
-def window_spans(
-    availability: HostAvailability, first: date, last: date, memo: InstantMemo | None = None
-) -> list[Span]:
-    """UTC spans of the host's windows on local dates `first`..`last`, in time order.
-
-    A window whose bounds collapse (both inside one DST gap) is left out.
-    """
-    memo = {} if memo is None else memo
-    tz = availability.timezone
-    spans: list[Span] = []
-    for day in local_dates(first, last):
-        for start, end in availability.hours_on(day):
-            span = (_instant(memo, tz, day, start), _instant(memo, tz, day, end))
-            if span[0] < span[1]:
-                spans.append(span)
+def day_window_spans(hours: Hours, day: date, tz: ZoneInfo) -> list[Span]:
+    """One local day's windows as UTC spans (empty ones, collapsed in a DST gap, left out)."""
+    spans = []
+    for start, end in hours:
+        span = (wall_clock_instant(day, start, tz), wall_clock_instant(day, end, tz))
+        if span[0] < span[1]:
+            spans.append(span)
     return spans
 
 
-def _instant(memo: InstantMemo, tz: ZoneInfo, day: date, at: time) -> datetime:
-    key = (tz, day, at)
-    instant = memo.get(key)
-    if instant is None:
-        instant = memo[key] = wall_clock_instant(day, at, tz)
-    return instant
+def host_day_spans(availability: HostAvailability, day: date, memo: DayMemo | None = None) -> list[Span]:
+    """The host's windows on local `day`, after overrides, as UTC spans in start order."""
+    hours = availability.hours_on(day)
+    if not hours:
+        return []
+    if memo is None:
+        return day_window_spans(hours, day, availability.timezone)
+    key = (availability.timezone, day, hours)
+    spans = memo.get(key)
+    if spans is None:
+        spans = memo[key] = day_window_spans(hours, day, availability.timezone)
+    return spans
+
+
+def window_spans(
+    availability: HostAvailability, first: date, last: date, memo: DayMemo | None = None
+) -> list[Span]:
+    """The host's windows on local dates `first`..`last`, as UTC spans in start order."""
+    return [span for day in local_dates(first, last) for span in host_day_spans(availability, day, memo)]
