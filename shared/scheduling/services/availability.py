@@ -34,13 +34,13 @@ from scheduling.domain.models import Availability, Company, EventType, User
 from scheduling.errors import DomainError, NotFound, ServiceUnavailable, ValidationFailed
 from scheduling.repositories.bookings import LedgerDay, utc_days
 from scheduling.slots.engine import bookable_range, compute_slots, pick_round_robin_host
+from scheduling.slots.explain import NONEXISTENT_LOCAL_TIME, alternative_slots, explain_unavailable, nearest_slots
+from scheduling.slots.explain import slot_at as engine_slot_at
 from scheduling.slots.inputs import DateOverride, HostAvailability, HostCalendar, Slot, SlotRules, WeeklyWindow
 from scheduling.slots.ranges import TimeRange
-from scheduling.slots.windows import window_spans
 from scheduling.timezones import (
     NonexistentLocalTime,
     is_repeated_second_pass,
-    local_date,
     local_to_instant,
     local_week_bounds,
     parse_date,
@@ -210,12 +210,7 @@ def slots(snapshot: AvailabilitySnapshot, window: TimeRange | None = None) -> li
 
 def slot_at(snapshot: AvailabilitySnapshot, start: datetime) -> Slot | None:
     """The slot starting exactly at `start` (with its free hosts), or None."""
-    for slot in snapshot.all_slots:
-        if slot.start == start:
-            return slot
-        if slot.start > start:
-            break
-    return None
+    return engine_slot_at(snapshot.all_slots, start)
 
 
 @dataclass(frozen=True)
@@ -261,62 +256,21 @@ def parse_request_time(value: str | None, field: str) -> time:
 
 
 def explain(snapshot: AvailabilitySnapshot, asked: RequestedTime | datetime) -> str | None:
-    """None when a slot starts at `asked`; otherwise why not, as a contract reason:
+    """None when a slot starts at `asked`; otherwise why not, as a contract reason.
 
-    nonexistent_local_time, in_the_past, too_soon, beyond_horizon, then per host date_blocked,
-    outside_hours (the meeting would not fit inside one window), not_on_grid, booked, busy.
-    Round robin reports the host that came closest to being free; collective the first host
-    (in host order) that is not.
+    `nonexistent_local_time` for a RequestedTime inside a DST gap; everything else is the slot
+    engine's `explain_unavailable` (in_the_past, too_soon, beyond_horizon, date_blocked,
+    outside_hours, not_on_grid, busy, booked). Ask about instants inside `snapshot.window`: busy
+    time and bookings were read for it only.
     """
     if isinstance(asked, RequestedTime):
         if asked.nonexistent:
-            return "nonexistent_local_time"
+            return NONEXISTENT_LOCAL_TIME
         asked = asked.instant
-    start = asked.astimezone(timezone.utc)
-    if slot_at(snapshot, start) is not None:
-        return None
-    if start < snapshot.now:
-        return "in_the_past"
-    bookable = bookable_range(snapshot.now, snapshot.rules, snapshot.horizon_tz)
-    if start < bookable.start:
-        return "too_soon"
-    if start >= bookable.end:
-        return "beyond_horizon"
-    reasons = [_host_reason(snapshot.rules, host, start) for host in snapshot.host_calendars]
-    failed = [r for r in reasons if r is not None]
-    if not failed:
-        # Every host passes on its own yet the engine found no slot: only when `start` lies
-        # outside the loaded window. Say so in the vocabulary the caller knows.
-        return "outside_hours"
-    if snapshot.scheduling_type == "collective":
-        return failed[0]
-    return max(failed, key=_HOST_REASONS.index)
-
-
-_HOST_REASONS = ("date_blocked", "outside_hours", "not_on_grid", "booked", "busy")
-
-
-def _host_reason(rules: SlotRules, host: HostCalendar, start: datetime) -> str | None:
-    tz = host.availability.timezone
-    day = local_date(start, tz)
-    if host.availability.is_blocked(day):
-        return "date_blocked"
-    duration = timedelta(minutes=rules.duration_minutes)
-    interval = timedelta(minutes=rules.interval_minutes)
-    fitting = [(ws, we) for ws, we in window_spans(host.availability, day, day) if ws <= start and start + duration <= we]
-    if not fitting:
-        return "outside_hours"
-    if not any((start - ws) % interval == _ZERO for ws, _ in fitting):
-        return "not_on_grid"
-    need = TimeRange(
-        start - timedelta(minutes=rules.buffer_before_minutes),
-        start + duration + timedelta(minutes=rules.buffer_after_minutes),
+    return explain_unavailable(
+        snapshot.now, snapshot.rules, snapshot.host_calendars, asked.astimezone(timezone.utc),
+        snapshot.scheduling_type, snapshot.horizon_tz,
     )
-    if any(r.start < r.end and r.overlaps(need) for r in host.booked):
-        return "booked"
-    if any(r.start < r.end and r.overlaps(need) for r in host.calendar_busy):
-        return "busy"
-    return None
 
 
 def nameable(slots_: list[Slot], tz: ZoneInfo | None) -> list[Slot]:
@@ -332,19 +286,14 @@ def nearest(
 ) -> tuple[Slot | None, Slot | None]:
     """The closest slot starting strictly before `instant` and strictly after it (or None),
     within the loaded window; with `tz`, only slots nameable by date and time there."""
-    candidates = nameable(snapshot.all_slots, tz)
-    before = [s for s in candidates if s.start < instant]
-    after = [s for s in candidates if s.start > instant]
-    return (before[-1] if before else None), (after[0] if after else None)
+    return nearest_slots(nameable(snapshot.all_slots, tz), instant)
 
 
 def alternatives(
     snapshot: AvailabilitySnapshot, instant: datetime, n: int = 5, *, tz: ZoneInfo | None = None
 ) -> list[Slot]:
-    """The `n` slots starting closest to `instant` (not at it), earlier first on ties; sorted."""
-    candidates = [s for s in nameable(snapshot.all_slots, tz) if s.start != instant]
-    closest = sorted(candidates, key=lambda s: (abs(s.start - instant), s.start))[:n]
-    return sorted(closest)
+    """The `n` slots starting closest to `instant` (not at it), earlier first on ties; in time order."""
+    return alternative_slots(nameable(snapshot.all_slots, tz), instant, n)
 
 
 def weekly_booking_counts(snapshot: AvailabilitySnapshot, instant: datetime) -> dict[str, int]:
