@@ -1,0 +1,132 @@
+"""When Google Calendar or SES fail: the booking stands, and the retry job finishes the work once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from scheduling import wiring
+from scheduling.adapters.outbox import OUTBOX
+from scheduling.services import side_effects
+from scheduling.services.booking_cancel import cancel_booking
+from scheduling.services.booking_create import create_booking
+from tests.integration.test_booking_create import request
+from tests.support.seeds import COMPANY_ID
+
+
+def run_job(at: datetime) -> dict[str, int]:
+    from scheduling.jobs.retry_side_effects import run
+
+    return run({"time": at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")})
+
+
+def outbox_for(booking_id: str) -> dict[str, list[dict[str, Any]]]:
+    return OUTBOX.for_booking(booking_id)
+
+
+def test_a_calendar_outage_keeps_the_booking_and_the_job_later_creates_the_event_once(workspace) -> None:
+    # Given Google Calendar answers 503 to the insert
+    OUTBOX.fail_next("calendar.insert")
+    now = datetime.now(timezone.utc)
+    created = create_booking(COMPANY_ID, request(), now)
+
+    # Then the booking is confirmed, honestly without a Meet link, and the email still goes out
+    assert created.booking.status == "confirmed" and created.booking.google_meet_link is None
+    assert outbox_for(created.booking.id)["calendar"] == []
+    [email] = outbox_for(created.booking.id)["emails"]
+    assert "video link will follow" in email["body"]
+    # The job does nothing before the retry is due …
+    assert run_job(now + timedelta(seconds=30))["due"] == 0
+    # … then creates the event once, and the booking gets its Meet link.
+    summary = run_job(now + timedelta(minutes=3))
+    assert (summary["claimed"], summary["done"]) == (1, 1)
+    stored = wiring.bookings().get(COMPANY_ID, created.booking.id)
+    [event] = outbox_for(created.booking.id)["calendar"]
+    assert stored.google_meet_link == event["meet_link"] is not None
+    assert run_job(now + timedelta(hours=2)) == {"due": 0, "claimed": 0, "skipped": 0, "done": 0, "retrying": 0,
+                                                   "failed": 0, "lost": 0}
+    assert len(outbox_for(created.booking.id)["calendar"]) == 1
+    assert len(outbox_for(created.booking.id)["emails"]) == 1
+
+
+def test_an_ses_error_is_retried_with_backoff_until_the_confirmation_is_sent_once(workspace) -> None:
+    OUTBOX.fail_next("email.send", times=2)  # the request's try and the job's first retry
+    now = datetime.now(timezone.utc)
+    created = create_booking(COMPANY_ID, request(), now)
+    assert created.booking.status == "confirmed" and created.booking.google_meet_link is not None
+    assert outbox_for(created.booking.id)["emails"] == []
+
+    first = run_job(now + timedelta(minutes=3))
+    assert (first["claimed"], first["retrying"]) == (1, 1)
+    assert run_job(now + timedelta(minutes=3, seconds=30))["due"] == 0  # backing off
+    second = run_job(now + timedelta(minutes=10))
+    assert second["done"] == 1
+    run_job(now + timedelta(minutes=30))
+    [email] = outbox_for(created.booking.id)["emails"]
+    assert email["kind"] == "confirmation" and created.booking.google_meet_link in email["body"]
+
+
+def test_two_overlapping_job_runs_do_each_piece_of_work_once(workspace) -> None:
+    OUTBOX.fail_next("email.send")
+    OUTBOX.fail_next("calendar.insert")
+    now = datetime.now(timezone.utc)
+    created = create_booking(COMPANY_ID, request(), now)
+    later = now + timedelta(minutes=3)
+    # Given a second run read the same due items before the first run claimed them
+    seen_by_second_run = side_effects.side_effect_repository().due(later)
+    assert len(seen_by_second_run) == 2
+    assert run_job(later)["done"] == 2
+    # When the second run tries to claim what it read, it gets nothing
+    assert [side_effects.side_effect_repository().claim(e, later + timedelta(minutes=2), later)
+            for e in seen_by_second_run] == [None, None]
+    assert len(outbox_for(created.booking.id)["calendar"]) == 1
+    assert len(outbox_for(created.booking.id)["emails"]) == 1
+
+
+def test_cancelling_before_the_event_was_created_leaves_no_event_behind(workspace) -> None:
+    OUTBOX.fail_next("calendar.insert")
+    now = datetime.now(timezone.utc)
+    created = create_booking(COMPANY_ID, request(), now)
+    cancel_booking(COMPANY_ID, created.booking.id, "Changed my mind", now + timedelta(seconds=10))
+
+    summary = run_job(now + timedelta(minutes=5))
+    assert summary["due"] == 0
+    assert outbox_for(created.booking.id)["calendar"] == []
+    assert [e["kind"] for e in outbox_for(created.booking.id)["emails"]] == ["confirmation", "cancellation"]
+
+
+def test_a_cancel_landing_while_the_job_creates_the_event_deletes_that_event(workspace, monkeypatch) -> None:
+    # Given the insert failed at booking time and the job is now making the event …
+    OUTBOX.fail_next("calendar.insert")
+    now = datetime.now(timezone.utc)
+    created = create_booking(COMPANY_ID, request(), now)
+    calendar = wiring.calendar()
+    real_insert = calendar.insert_event
+
+    def insert_while_cancelled(req: Any) -> Any:
+        made = real_insert(req)
+        cancel_booking(COMPANY_ID, created.booking.id, None, now + timedelta(minutes=3))  # … when a cancel lands
+        return made
+
+    monkeypatch.setattr(calendar, "insert_event", insert_while_cancelled)
+    summary = run_job(now + timedelta(minutes=3))
+
+    # Then the job notices it lost, and deletes the event it made: no orphan on the calendar
+    assert summary["lost"] == 1
+    assert [e["action"] for e in outbox_for(created.booking.id)["calendar"]] == ["insert", "delete"]
+    assert wiring.bookings().get(COMPANY_ID, created.booking.id).status == "cancelled"
+
+
+def test_a_provider_refusal_that_cannot_succeed_is_not_retried_forever(workspace, monkeypatch) -> None:
+    from scheduling.adapters.email import EmailUnavailable
+
+    def rejected(*args: Any, **kwargs: Any) -> str:
+        raise EmailUnavailable("SES did not accept the confirmation email (MessageRejected).", retryable=False)
+
+    monkeypatch.setattr(wiring.email(), "send", rejected)
+    now = datetime.now(timezone.utc)
+    created = create_booking(COMPANY_ID, request(), now)
+    assert created.side_effects.failed == [f"{created.booking.id}:confirmation_email"]
+    assert run_job(now + timedelta(hours=1))["due"] == 0
+    stored = side_effects.side_effect_repository().get(COMPANY_ID, created.booking.id, "confirmation_email")
+    assert stored.status == "failed" and "MessageRejected" in stored.last_error
