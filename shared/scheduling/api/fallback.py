@@ -20,6 +20,10 @@ KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/scheduling-bookings/{id}/mark-attended": {"POST"},
     "/v1/scheduling-bookings/{id}/mark-late": {"POST"},
     "/v1/scheduling-bookings/{id}/mark-no-show": {"POST"},
+    "/v1/scheduled-event-types": {"GET", "POST"},
+    "/v1/scheduled-event-types/{id}": {"GET", "PATCH", "DELETE"},
+    "/v1/scheduling-availability": {"GET", "PUT"},
+    "/v1/users": {"GET"},
 }
 
 

@@ -103,6 +103,8 @@ class EventType(Model):
     booking_deal_behavior: DealBehavior = "create"
     booking_deal_name_template: str = "{event_type} - {customer_name}"
     booking_notifications: BookingNotifications = Field(default_factory=BookingNotifications)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def interval_minutes(self) -> int:

@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 
 from scheduling.domain.models import ApiKey, Availability, Company, EventType, User
+from scheduling.errors import ValidationFailed
 from scheduling.repositories import keys
 from scheduling.repositories.items import from_item, to_item
+
+
+class SlugTaken(Exception):
+    """The slug already names another company / event type of the company."""
+
+
+class EventTypeGone(Exception):
+    """The event type was deleted between read and write."""
+
+
+def event_type_slug_sk(slug: str) -> str:
+    return f"EVENT_TYPE_SLUG#{slug}"
+
+
+def _slug_item(event_type: EventType) -> dict[str, Any]:
+    return {"PK": keys.company_pk(event_type.company_id), "SK": event_type_slug_sk(event_type.slug),
+            "event_type_id": event_type.id}
+
+
+def _encode_sk_cursor(sk: str) -> str:
+    return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
+
+
+def _decode_sk_cursor(cursor: str, prefix: str) -> str:
+    try:
+        sk = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        sk = ""
+    if not sk.startswith(prefix) or len(sk) > 200:
+        raise ValidationFailed("after", "a next_cursor value returned by a previous page")
+    return sk
 
 
 class CompanyRepository:
@@ -82,6 +116,128 @@ class CompanyRepository:
 
     def list_api_keys(self, company_id: str) -> list[ApiKey]:
         return [from_item(ApiKey, i) for i in self._query_prefix(company_id, "API_KEY#")]
+
+    # configuration writes (admin API and operator CLI) ---------------------------------------
+    # Event type slugs are unique per company through a pointer item written in the same
+    # transaction as the event type: COMPANY#<cid> / EVENT_TYPE_SLUG#<slug> → event_type_id.
+    def create(self, company: Company) -> None:
+        """Company and its slug pointer together; raises SlugTaken when the slug is in use."""
+        writes = [
+            self._put(to_item(company, PK=keys.company_pk(company.id), SK=keys.COMPANY_SK), "attribute_not_exists(PK)"),
+            self._put({**keys.company_slug_key(company.slug), "company_id": company.id}, "attribute_not_exists(PK)"),
+        ]
+        failed = self._transact(writes)
+        if failed is not None:
+            raise SlugTaken(company.slug)
+
+    def create_event_type(self, event_type: EventType) -> None:
+        """Event type and its slug pointer together; raises SlugTaken when the slug is in use."""
+        failed = self._transact([
+            self._put(self._event_type_item(event_type), "attribute_not_exists(PK)"),
+            self._put(_slug_item(event_type), "attribute_not_exists(PK)"),
+        ])
+        if failed is not None:
+            raise SlugTaken(event_type.slug)
+
+    def replace_event_type(self, event_type: EventType, previous_slug: str) -> None:
+        """Overwrite an existing event type (moving its slug pointer when the slug changed).
+
+        Raises EventTypeGone when it was deleted meanwhile, SlugTaken when the new slug is in use.
+        """
+        writes = [self._put(self._event_type_item(event_type), "attribute_exists(PK)")]
+        if previous_slug != event_type.slug:
+            writes.append(self._delete_slug(event_type.company_id, previous_slug, event_type.id))
+            writes.append(self._put(_slug_item(event_type), "attribute_not_exists(PK)"))
+        failed = self._transact(writes)
+        if failed == 0:
+            raise EventTypeGone(event_type.id)
+        if failed is not None:
+            raise SlugTaken(event_type.slug)
+
+    def delete_event_type(self, event_type: EventType) -> None:
+        """Remove an event type and free its slug (a pointer held by another event type is kept)."""
+        self._transact([
+            {"Delete": {"TableName": self._table.name,
+                        "Key": {"PK": keys.company_pk(event_type.company_id), "SK": keys.event_type_sk(event_type.id)}}},
+            self._delete_slug(event_type.company_id, event_type.slug, event_type.id),
+        ])
+
+    def event_type_has_bookings(self, company_id: str, event_type_id: str) -> bool:
+        """Whether any booking (any status) names the event type; stops at the first one found.
+
+        Reads the company's BookingsByStart index page by page (keys only projected out), so it
+        costs up to one read of the company's bookings when there are none: fine for a rare delete.
+        """
+        kwargs: dict[str, Any] = {
+            "IndexName": "BookingsByStart",
+            "KeyConditionExpression": Key("BookingsByStartPK").eq(keys.company_pk(company_id)),
+            "FilterExpression": Attr("event_type_id").eq(event_type_id),
+            "ProjectionExpression": "PK",
+        }
+        while True:
+            page = self._table.query(**kwargs)
+            if page.get("Items"):
+                return True
+            if "LastEvaluatedKey" not in page:
+                return False
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def page_event_types(self, company_id: str, limit: int, after: str | None) -> tuple[list[EventType], str | None]:
+        items, cursor = self._page_prefix(company_id, "EVENT_TYPE#", limit, after)
+        return [from_item(EventType, i) for i in items], cursor
+
+    def page_users(self, company_id: str, limit: int, after: str | None) -> tuple[list[User], str | None]:
+        items, cursor = self._page_prefix(company_id, "USER#", limit, after)
+        return [from_item(User, i) for i in items], cursor
+
+    def revoke_api_key(self, api_key: ApiKey) -> None:
+        revoked = api_key.model_copy(update={"revoked": True})
+        self.put_api_key(revoked)
+
+    def _page_prefix(
+        self, company_id: str, prefix: str, limit: int, after: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the company's items under `prefix`, in sort-key order; cursor = opaque last SK."""
+        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(prefix)
+        kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "Limit": limit + 1}
+        if after:
+            kwargs["ExclusiveStartKey"] = {"PK": keys.company_pk(company_id), "SK": _decode_sk_cursor(after, prefix)}
+        found: list[dict[str, Any]] = []
+        while len(found) <= limit:
+            page = self._table.query(**kwargs)
+            found.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        cursor = _encode_sk_cursor(found[limit - 1]["SK"]) if len(found) > limit else None
+        return found[:limit], cursor
+
+    def _event_type_item(self, event_type: EventType) -> dict[str, Any]:
+        return to_item(event_type, PK=keys.company_pk(event_type.company_id), SK=keys.event_type_sk(event_type.id))
+
+    def _put(self, item: dict[str, Any], condition: str) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table.name, "Item": item, "ConditionExpression": condition}}
+
+    def _delete_slug(self, company_id: str, slug: str, event_type_id: str) -> dict[str, Any]:
+        return {"Delete": {
+            "TableName": self._table.name,
+            "Key": {"PK": keys.company_pk(company_id), "SK": event_type_slug_sk(slug)},
+            "ConditionExpression": "attribute_not_exists(PK) OR event_type_id = :id",
+            "ExpressionAttributeValues": {":id": event_type_id},
+        }}
+
+    def _transact(self, writes: list[dict[str, Any]]) -> int | None:
+        """Run a transaction; on a failed condition return the index of the write that failed."""
+        client = self._table.meta.client
+        try:
+            client.transact_write_items(TransactItems=writes)
+        except client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons") or []
+            for index, reason in enumerate(reasons):
+                if reason.get("Code") == "ConditionalCheckFailed":
+                    return index
+            raise
+        return None
 
     # -------------------------------------------------------------------------------------------
     def _query_prefix(self, company_id: str, prefix: str) -> list[dict[str, Any]]:

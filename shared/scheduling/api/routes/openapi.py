@@ -24,6 +24,14 @@ DOCUMENTED_ROUTERS = (
     "mark_no_show",
     "check_availability",
     "available_slots",
+    "event_types_list",
+    "event_types_create",
+    "event_types_get",
+    "event_types_update",
+    "event_types_delete",
+    "availability_settings_get",
+    "availability_settings_put",
+    "list_users",
 )
 
 
