@@ -1,0 +1,200 @@
+"""`make bench`: every figure in one report, printed and written to bench-results.json.
+
+Machines are shared and noisy, so each timing stands next to a reference measured in the same run
+(docs: ../shared/docs/measurements.md). Sections: slot engine vs the brute-force reference,
+DynamoDB calls per request for each sample event, cold import of every function vs `import boto3`,
+layer sizes (after `make build`), and local-server latency at 1 and 20 concurrent clients.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+ENV = {**os.environ, "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}"}
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+# ------------------------------------------------------------------------------------ slot engine
+def slot_engine() -> dict[str, Any]:
+    from tools.bench_slots import run
+
+    return run()
+
+
+# ------------------------------------------------------------------------------- DynamoDB calls
+class CallCounter:
+    """Counts botocore API calls by service and operation while active."""
+
+    def __init__(self) -> None:
+        import botocore.client
+
+        self.calls: Counter[tuple[str, str]] = Counter()
+        self.active = False
+        original = botocore.client.BaseClient._make_api_call
+        counter = self
+
+        def counting(client: Any, operation_name: str, api_params: Any) -> Any:
+            if counter.active:
+                counter.calls[(client.meta.service_model.service_name, operation_name)] += 1
+            return original(client, operation_name, api_params)
+
+        botocore.client.BaseClient._make_api_call = counting  # type: ignore[method-assign]
+
+
+def dynamodb_calls() -> dict[str, Any]:
+    from tools import local_aws
+
+    local_aws.start()
+    from tools.local_inspection import seed_workspace
+    from tools.local_server import DEMO_SEED, LocalContext
+    from tools.sam_template import handler_module
+
+    seed_workspace(DEMO_SEED)
+    counter = CallCounter()
+    results: dict[str, Any] = {}
+    warm = json.loads((ROOT / "events" / "list_bookings.json").read_text())
+    for sample in sorted((ROOT / "events").glob("*.json")):
+        event = json.loads(sample.read_text())
+        function = sample.stem.split(".")[0]
+        module = handler_module(function)
+        if "httpMethod" in event:
+            # Warm the container first, as the figure is per request on a warm function.
+            handler_module("list_bookings").lambda_handler(warm, LocalContext())
+            label = f"{event['httpMethod']} {event['resource']}" + ("" if sample.stem == function else f" ({sample.stem})")
+        else:
+            label = f"job {function}"
+        counter.calls.clear()
+        counter.active = True
+        try:
+            response = module.lambda_handler(event, LocalContext())
+        finally:
+            counter.active = False
+        dynamo = {op: n for (service, op), n in counter.calls.items() if service == "dynamodb"}
+        results[label] = {
+            "calls": sum(dynamo.values()),
+            "scans": dynamo.get("Scan", 0),
+            "transactions": dynamo.get("TransactWriteItems", 0),
+            "by_operation": dynamo,
+            "status": response.get("statusCode") if isinstance(response, dict) else None,
+        }
+    return results
+
+
+# -------------------------------------------------------------------------------- cold imports
+_IMPORT_SNIPPET = """
+import time, importlib.util, sys
+t = time.perf_counter()
+{body}
+print((time.perf_counter() - t) * 1000)
+"""
+
+
+def _time_fresh(body: str, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run([PYTHON, "-c", _IMPORT_SNIPPET.format(body=body)], env=ENV, cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+        samples.append(float(out.strip().splitlines()[-1]))
+    return statistics.median(samples)
+
+
+def cold_import(runs: int = 5) -> dict[str, Any]:
+    boto3_ms = _time_fresh("import boto3", runs)
+    functions = {}
+    for folder in sorted(p for p in (ROOT / "functions").iterdir() if (p / "app.py").is_file()):
+        body = (f"spec = importlib.util.spec_from_file_location('app', {str(folder / 'app.py')!r})\n"
+                "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)")
+        ms = _time_fresh(body, runs)
+        functions[folder.name] = {"ms": round(ms, 1), "ratio_to_boto3": round(ms / boto3_ms, 2)}
+    return {"boto3_ms": round(boto3_ms, 1), "runs": runs, "functions": functions}
+
+
+# ---------------------------------------------------------------------------------- layer sizes
+def layer_sizes() -> dict[str, Any]:
+    build = ROOT / ".aws-sam" / "build"
+    sizes = {}
+    for name, layer in (("dependencies", "DependenciesLayer"), ("shared", "SharedLayer")):
+        path = build / layer
+        if path.is_dir():
+            total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+            sizes[name] = round(total / 1_000_000, 1)
+    return sizes or {"note": "run `make build` first to measure the built layers"}
+
+
+# ------------------------------------------------------------------------------- local latency
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))], 1)
+
+
+def local_latency(requests_per_level: int = 60) -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    from tests.acceptance.conftest import start_server
+    from tests.support.seeds import RO_KEY, booking_id, standard_seed
+
+    seed = ROOT / ".bench-seed.json"
+    seed.write_text(json.dumps(standard_seed()))
+    process, api = start_server(seed)
+    try:
+        targets = {
+            "GET /v1/scheduling-bookings": lambda: api.get("/v1/scheduling-bookings?limit=5", key=RO_KEY),
+            "GET /v1/scheduling-bookings/{id}": lambda: api.get(f"/v1/scheduling-bookings/{booking_id(0)}", key=RO_KEY),
+        }
+        results: dict[str, Any] = {}
+        for label, call in targets.items():
+            call()
+            levels = {}
+            for clients in (1, 20):
+                def timed(_: int) -> float:
+                    started = time.perf_counter()
+                    assert call().status == 200
+                    return (time.perf_counter() - started) * 1000
+
+                with ThreadPoolExecutor(max_workers=clients) as pool:
+                    durations = list(pool.map(timed, range(requests_per_level)))
+                levels[f"c{clients}"] = {"p50": _percentile(durations, 50), "p95": _percentile(durations, 95)}
+            levels["p95_ratio_c20_to_c1"] = round(levels["c20"]["p95"] / max(levels["c1"]["p95"], 0.1), 2)
+            results[label] = levels
+        return results
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        seed.unlink(missing_ok=True)
+
+
+def main() -> int:
+    report: dict[str, Any] = {"commit": _git_commit()}
+    for key, section in (("slot_engine", slot_engine), ("dynamodb_calls", dynamodb_calls),
+                         ("cold_import", cold_import), ("layer_sizes_mb", layer_sizes),
+                         ("local_latency_ms", local_latency)):
+        started = time.perf_counter()
+        try:
+            report[key] = section()
+        except Exception as error:  # one broken section must not hide the others
+            report[key] = {"error": repr(error)}
+        print(f"== {key} ({time.perf_counter() - started:.1f} s)")
+        print(json.dumps(report[key], indent=2))
+    (ROOT / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
+    print("wrote bench-results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
