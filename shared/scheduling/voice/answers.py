@@ -25,26 +25,45 @@ SLOT_REASONS = {
 
 @dataclass(frozen=True)
 class VoiceAnswer:
+    """`remember=False` marks an answer a retry should not get again (a temporary failure)."""
+
     text: str
     status: int = 200
+    remember: bool = True
 
 
 def reason_for(error: DomainError) -> str:
     """The speakable reason for a failure: the slot reason when there is one, else the message."""
     if error.code == "SLOT_UNAVAILABLE":
         reason = str(error.details.get("reason") or "")
-        if reason in SLOT_REASONS:
-            return SLOT_REASONS[reason]
-        return "That time is not available"
+        return SLOT_REASONS.get(reason, "That time is not available")
     if error.status >= 500:
-        return "The booking system is having trouble right now; nothing was changed"
+        return "The booking system is having trouble right now"
     return error.message
 
 
 def fix_for(error: DomainError) -> str | None:
-    """What the agent should do next, when it is more than "pick another time"."""
+    """What the agent should do next, in its own terms (never "details.…" of the JSON envelope)."""
+    details = error.details
     if error.code == "SLOT_UNAVAILABLE":
-        return "Offer the caller one of the times below, or ask the slots tool again"
+        return "Offer the caller one of the times below, or ask the slots tool for more"
     if error.status >= 500:
         return "Apologise, wait a moment and try once more; if it fails again, offer to take a message"
+    if error.code == "MISSING_FIELDS" and details.get("fields"):
+        return "Ask the caller for " + _join([str(f).replace("_", " ") for f in details["fields"]]) + \
+            ", then send " + _join([f"'{f}'" for f in details["fields"]])
+    if error.code == "VALIDATION_ERROR" and details.get("field"):
+        return f"Send '{details['field']}' as {details.get('expected', 'described in the tool')}"
+    if error.code in ("INVALID_EMAIL", "INVALID_ATTENDEE_EMAIL"):
+        return "Ask the caller to spell the email address again, then send it"
+    if error.code == "EVENT_TYPE_NOT_FOUND":
+        names = [str(e.get("name")) for e in details.get("available", []) if isinstance(e, dict)]
+        return ("The tool is set up with an event type that cannot be booked; bookable ones are "
+                + _join(names)) if names else "The tool is set up with an event type that cannot be booked"
+    if "details." in (error.fix or ""):
+        return None
     return error.fix
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""

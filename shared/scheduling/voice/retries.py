@@ -3,7 +3,7 @@
 The same `call_id` + tool + args is one question. The first attempt claims it with a conditional
 put (so two concurrent attempts cannot both act), does the work, and stores its answer for a day;
 every later attempt gets that first answer back without booking, cancelling or moving anything.
-An attempt that crashes or ends in a 5xx stores nothing, so the next attempt can try for real;
+An attempt that crashes or fails for a passing reason (a 5xx) stores nothing, so the next attempt can try for real;
 a claim whose holder died is taken over once its lease (longer than the Lambda timeout) ends.
 Requests without a `call_id` (flat bodies) are simply answered.
 """
@@ -78,7 +78,7 @@ def _act_and_store(store: Any, company_id: str, key: str, token: str, now_epoch:
     except BaseException:
         store.release_call(company_id, key, token)
         raise
-    if answer.status >= 500:
+    if not answer.remember or answer.status >= 500:
         store.release_call(company_id, key, token)
     else:
         store.complete_call(company_id, key, token, answer.text, answer.status, now_epoch)

@@ -1,0 +1,12 @@
+"""POST /v1/scheduling/voice/{event_type_id}/book: book a slot for a Retell voice agent (text answer)."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from scheduling.api.routes.voice_book import router
+from scheduling.api.voice_app import build_voice_app
+
+app = build_voice_app(router)
+
+
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)
