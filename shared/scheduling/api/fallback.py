@@ -24,6 +24,7 @@ KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/scheduled-event-types/{id}": {"GET", "PATCH", "DELETE"},
     "/v1/scheduling-availability": {"GET", "PUT"},
     "/v1/users": {"GET"},
+    "/v1/scheduling-bookings/{id}/notetaker": {"POST"},
     "/v1/scheduling/voice/{event_type_id}/slots": {"POST"},
     "/v1/scheduling/voice/{event_type_id}/book": {"POST"},
     "/v1/scheduling/voice/cancel-booking": {"POST"},

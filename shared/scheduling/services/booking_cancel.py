@@ -70,6 +70,8 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
             continue
         outcome = perform_all(new, cancelled, now)
         _cancel_reminders(company_id, booking_id, now)
+        from scheduling.services.notetaker import on_booking_cancelled  # notetaker hook (issue 7, docs/notetaker.md)
+        on_booking_cancelled(cancelled, now=now)  # deletes the bot; a provider outage is retried by bill_notetaker
         return CancelledBooking(cancelled, already_cancelled=False, side_effects=outcome)
     raise ServiceUnavailable("The booking kept changing while we cancelled it; nothing was cancelled.",
                              fix="Retry in a few seconds.")

@@ -32,6 +32,7 @@ DOCUMENTED_ROUTERS = (
     "availability_settings_get",
     "availability_settings_put",
     "list_users",
+    "schedule_notetaker",
 )
 
 
