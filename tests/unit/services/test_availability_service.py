@@ -26,6 +26,7 @@ COMPANY = "c0ffee00-0000-4000-8000-000000000001"
 ANN, BEN, UMA = (f"a0000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
 QUICK, DEEP, TEAM, NIGHT = (f"e0000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3, 4))
 NOW = datetime(2030, 6, 3, 8, 0, tzinfo=SYDNEY)  # Monday 08:00
+READ_KEY = "tp_test_coastal_read"
 
 
 def at(day: int, hh: int, mm: int = 0) -> datetime:
@@ -41,6 +42,7 @@ def seed() -> dict:
     weekdays = [{"day": d, "start": "09:00", "end": "12:00"} for d in range(1, 6)]
     return {"companies": [{
         "id": COMPANY, "slug": "coastal", "name": "Coastal Clinic", "timezone": "Australia/Sydney",
+        "api_keys": [{"key": READ_KEY, "scopes": ["company:read"]}],
         "availability": {"timezone": "Australia/Sydney", "weekly_hours": weekdays,
                          "date_overrides": [{"date": "2030-06-07", "type": "blocked"}]},
         "users": [
@@ -274,3 +276,49 @@ def test_round_robin_breaks_a_tie_by_the_event_types_host_order(coastal):
 def test_a_collective_booking_goes_to_every_host(coastal):
     team = snapshot(TEAM)
     assert av.booking_hosts(team, av.slot_at(team, at(4, 11).astimezone(timezone.utc))) == [ANN, BEN]
+
+
+# ── the endpoints, in-process ───────────────────────────────────────────────────────────────
+
+
+def test_when_google_calendar_is_down_both_endpoints_answer_503_calendar_unavailable(coastal):
+    import json
+
+    from tools.local_server import LocalContext
+    from tools.sam_template import handler_module
+
+    for function, path, body in (
+        ("check_availability", "/v1/scheduling-bookings/check-availability",
+         {"event_type_slug": "quick-chat", "date": "2030-06-04", "time": "09:00"}),
+        ("list_available_slots", "/v1/scheduling-bookings/available-slots", {"event_type_slug": "quick-chat"}),
+    ):
+        OUTBOX.fail_next("calendar.busy")
+        event = {
+            "resource": path, "path": path, "httpMethod": "POST",
+            "headers": {"Authorization": f"Bearer {READ_KEY}", "Content-Type": "application/json"},
+            "multiValueHeaders": {}, "queryStringParameters": None, "multiValueQueryStringParameters": None,
+            "pathParameters": None, "stageVariables": None, "isBase64Encoded": False, "body": json.dumps(body),
+            "requestContext": {"requestId": "r-1", "stage": "live", "resourcePath": path, "httpMethod": "POST",
+                               "path": "/live" + path, "identity": {"sourceIp": "127.0.0.1"}},
+        }
+        result = handler_module(function).lambda_handler(event, LocalContext())
+        envelope = json.loads(result["body"])["error"]
+        assert (result["statusCode"], envelope["code"]) == (503, "CALENDAR_UNAVAILABLE"), function
+        assert envelope["fix"]
+
+
+def test_both_endpoints_document_their_bodies_answers_and_errors_in_openapi():
+    import json
+
+    from scheduling.api.app import build_app
+    from scheduling.api.routes import available_slots, check_availability
+
+    spec = json.loads(build_app(check_availability.router, available_slots.router).get_openapi_json_schema())
+    for path, fields in (("/scheduling-bookings/check-availability", "CheckAvailabilityData"),
+                         ("/scheduling-bookings/available-slots", "AvailableSlotsData")):
+        operation = spec["paths"][path]["post"]
+        assert {"200", "400", "401", "403", "404", "503"} <= set(operation["responses"]), path
+        assert operation["requestBody"]["content"]["application/json"]["schema"]
+        assert fields in spec["components"]["schemas"]
+    assert set(spec["components"]["schemas"]["CheckAvailabilityData"]["properties"]) == {
+        "available", "slot", "reason", "nearest_before", "nearest_after", "hint"}
