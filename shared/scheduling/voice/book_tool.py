@@ -17,7 +17,8 @@ from scheduling import wiring
 from scheduling.domain.models import Company
 from scheduling.errors import DomainError, MissingFields, NotFound, ValidationFailed
 from scheduling.services.booking_create import CreateBookingInput, create_booking
-from scheduling.timezones import NonexistentLocalTime, local_to_instant, parse_date, parse_hhmm
+from scheduling.services import availability
+from scheduling.timezones import local_to_instant, parse_date, parse_hhmm
 from scheduling.voice.answers import VoiceAnswer, fix_for, reason_for
 from scheduling.voice.caller import booking_phone, caller_zone
 from scheduling.voice.envelope import VoiceRequest, parse_voice_body
@@ -106,11 +107,9 @@ def alternatives_from(error: DomainError, tz: ZoneInfo, asked: datetime | None) 
     return sorted(found[:MAX_ALTERNATIVES])
 
 
-def slot_instant(day: str, at: str, tz: ZoneInfo) -> datetime | None:
-    try:
-        return local_to_instant(parse_date(day), parse_hhmm(at), tz)
-    except NonexistentLocalTime:
-        return None
+def slot_instant(day: str, at: str, tz: ZoneInfo) -> datetime:
+    """The instant a slot value names (for a time the clocks skip: the moment they jump)."""
+    return availability.requested_time(parse_date(day), parse_hhmm(at), tz).instant
 
 
 def _company(company_id: str) -> Company:

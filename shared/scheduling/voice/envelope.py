@@ -72,15 +72,15 @@ def parse_voice_body(body: str | None) -> VoiceRequest:
     if not isinstance(document, dict):
         raise InvalidBody("The request body must be a JSON object.")
     call = document.get("call") if isinstance(document.get("call"), dict) else {}
-    name = document.get("name") if isinstance(document.get("name"), str) else None
     if isinstance(document.get("args"), dict):
-        args = document["args"]
+        name = document.get("name") if isinstance(document.get("name"), str) else None
+        request = VoiceRequest(args=document["args"], call=call, tool_name=name)
     elif "args" in document and document["args"] is not None:
         raise InvalidBody("'args' must be a JSON object of the tool's arguments.")
-    else:
-        args = {k: v for k, v in document.items() if k not in ("call", "name", "args")}
-    check_no_placeholders(args)
-    return VoiceRequest(args=args, call=call, tool_name=name)
+    else:  # flat: every field is an argument ("name" is the caller's name here, not the tool's)
+        request = VoiceRequest(args={k: v for k, v in document.items() if k not in ("call", "args")}, call=call)
+    check_no_placeholders(request.args)
+    return request
 
 
 def check_no_placeholders(args: dict[str, Any]) -> None:
