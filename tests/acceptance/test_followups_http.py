@@ -138,3 +138,18 @@ def test_marks_need_write_scope_and_an_existing_booking(api):
     assert (read_only.status, read_only.json["error"]["code"]) == (403, "INSUFFICIENT_SCOPE")
     assert (missing.status, missing.json["error"]["code"]) == (404, "NOT_FOUND")
     assert wrong_method.status == 405
+
+
+def test_an_idempotency_key_replays_the_first_mark_and_refuses_another_request(api):
+    booking = booking_id(4)
+    key = {"Idempotency-Key": "mark-4-late"}
+
+    first = api.post(f"/v1/scheduling-bookings/{booking}/mark-late", key=RW_KEY, headers=key)
+    replay = api.post(f"/v1/scheduling-bookings/{booking}/mark-late", key=RW_KEY, headers=key)
+    reused = api.post(f"/v1/scheduling-bookings/{booking}/mark-attended", key=RW_KEY, headers=key)
+
+    assert (first.status, first.json["data"]["notifications_sent"]) == (200, 1)
+    assert (replay.status, replay.json) == (200, first.json)
+    assert "management_token" not in first.json["data"]["booking"]
+    assert (reused.status, reused.json["error"]["code"]) == (409, "IDEMPOTENCY_KEY_REUSED")
+    assert [e["kind"] for e in emails_for(api, booking)] == ["late"]

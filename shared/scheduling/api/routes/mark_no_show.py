@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from scheduling.api.app import current_principal, requires
-from scheduling.api.routes.mark_attended import BOOKING_ID, MarkResponse, mark_response
+from scheduling.api.app import requires
+from scheduling.api.routes.mark_attended import BOOKING_ID, MarkResponse, run_mark
 from scheduling.api.schemas import documented
 from scheduling.services.booking_status import mark_no_show
 
@@ -22,5 +21,4 @@ router = Router()
     responses=documented(200, MarkResponse, 404, 409),
 )
 def mark_no_show_route(booking_id: Annotated[str, BOOKING_ID]) -> dict:
-    now = datetime.now(timezone.utc)
-    return mark_response(mark_no_show(current_principal().company_id, booking_id, now))
+    return run_mark(router, "mark_no_show", booking_id, mark_no_show)
