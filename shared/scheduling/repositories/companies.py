@@ -123,7 +123,8 @@ class CompanyRepository:
     def create(self, company: Company) -> None:
         """Company and its slug pointer together; raises SlugTaken when the slug is in use."""
         writes = [
-            self._put(to_item(company, PK=keys.company_pk(company.id), SK=keys.COMPANY_SK), "attribute_not_exists(PK)"),
+            self._put(to_item(company, PK=keys.company_pk(company.id), SK=keys.COMPANY_SK),
+                      "attribute_not_exists(PK)"),
             self._put({**keys.company_slug_key(company.slug), "company_id": company.id}, "attribute_not_exists(PK)"),
         ]
         failed = self._transact(writes)
@@ -156,11 +157,13 @@ class CompanyRepository:
 
     def delete_event_type(self, event_type: EventType) -> None:
         """Remove an event type and free its slug (a pointer held by another event type is kept)."""
-        self._transact([
-            {"Delete": {"TableName": self._table.name,
-                        "Key": {"PK": keys.company_pk(event_type.company_id), "SK": keys.event_type_sk(event_type.id)}}},
+        key = {"PK": keys.company_pk(event_type.company_id), "SK": keys.event_type_sk(event_type.id)}
+        failed = self._transact([
+            {"Delete": {"TableName": self._table.name, "Key": key}},
             self._delete_slug(event_type.company_id, event_type.slug, event_type.id),
         ])
+        if failed is not None:  # the slug pointer names another event type: leave it, delete ours
+            self._table.delete_item(Key=key)
 
     def event_type_has_bookings(self, company_id: str, event_type_id: str) -> bool:
         """Whether any booking (any status) names the event type; stops at the first one found.

@@ -52,7 +52,7 @@ class RateLimitRepository:
             self._client.transact_write_items(TransactItems=writes)
         except self._client.exceptions.TransactionCanceledException as error:
             reasons = error.response.get("CancellationReasons") or []
-            for window, reason in zip(windows, reasons):
+            for window, reason in zip(windows, reasons, strict=False):
                 if reason.get("Code") == "ConditionalCheckFailed":
                     return window
             raise

@@ -99,7 +99,8 @@ def _weekly_hours(raw: Any) -> list[WeeklyHours]:
 
 def _date_overrides(raw: Any) -> list[DateOverride]:
     if not isinstance(raw, list) or len(raw) > MAX_OVERRIDES:
-        raise ValidationFailed("date_overrides", f"a list of at most {MAX_OVERRIDES} {{date, type, start?, end?, reason?}}")
+        raise ValidationFailed("date_overrides",
+                               f"a list of at most {MAX_OVERRIDES} {{date, type, start?, end?, reason?}}")
     overrides: list[DateOverride] = []
     custom: dict[str, list[tuple[int, Any, Any]]] = {}
     blocked: dict[str, int] = {}
@@ -133,7 +134,8 @@ def _date_overrides(raw: Any) -> list[DateOverride]:
             if key in blocked:
                 raise _same_date(path, key)
             custom.setdefault(key, []).append((index, start, end))
-            overrides.append(DateOverride(date=key, type="custom", start=entry["start"], end=entry["end"], reason=reason))
+            overrides.append(
+                DateOverride(date=key, type="custom", start=entry["start"], end=entry["end"], reason=reason))
         else:
             raise ValidationFailed(f"{path}.type", "blocked | custom")
     for key, entries in custom.items():
@@ -157,7 +159,7 @@ def _window(path: str, entry: dict[str, Any]) -> tuple[Any, Any]:
 
 def _no_overlap(list_name: str, entries: list[tuple[int, Any, Any]], where: str) -> None:
     ordered = sorted(entries, key=lambda e: (e[1], e[2]))
-    for (first, _, first_end), (second, second_start, _) in zip(ordered, ordered[1:]):
+    for (first, _, first_end), (second, second_start, _) in zip(ordered, ordered[1:], strict=False):
         if second_start < first_end:
             low, high = sorted((first, second))
             raise ValidationFailed(
@@ -175,7 +177,8 @@ def _same_date(path: str, key: str) -> ValidationFailed:
 def _user(company_id: str, user_id: str) -> User:
     user = wiring.companies().get_user(company_id, user_id)
     if user is None:
-        raise NotFound(f"No user {user_id}.", fix="Use an id from GET /v1/users, or user_id=me for the company default.")
+        raise NotFound(f"No user {user_id}.",
+                       fix="Use an id from GET /v1/users, or user_id=me for the company default.")
     return user
 
 

@@ -175,7 +175,7 @@ def _whole(value: Any, low: int, high: int) -> bool:
 def _checked(company_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Validate the given fields in a fixed order; return them cleaned (unknown names refused)."""
     clean: dict[str, Any] = {}
-    for name, value in fields.items():
+    for name in fields:
         if name not in _EXPECTED:
             raise ValidationFailed(name, "only the event type fields of GET /v1/openapi.json",
                                    message=f"'{name}' is not an event type field.")

@@ -28,7 +28,7 @@ router = Router()
     middlewares=[requires("company:write")],
     responses=documented(201, EventTypeResponse, 409),
 )
-def create_event_type_route(body: Annotated[CreateEventTypeBody, Body()]) -> Response:
+def create_event_type_route(body: Annotated[CreateEventTypeBody, Body()]):  # noqa: ANN201 - Response not typed (see openapi.py)
     company_id = current_principal().company_id
     key = idempotency_key_from(dict(router.current_event.headers or {}))
     fields = sent_fields(body)
