@@ -7,6 +7,7 @@ enabled. Bookings get their Meet link the way the create service stores it (`sav
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -233,3 +234,16 @@ def test_a_fresh_claim_held_by_another_caller_makes_a_waiting_caller_give_up_wit
     error = error_of(lambda: schedule_notetaker(COMPANY_ID, BOOKING, now, sleep=lambda _: None))
 
     assert (error.status, error.code) == (503, "TEMPORARILY_UNAVAILABLE")
+
+
+def test_the_openapi_document_describes_the_endpoint_its_answer_and_every_error_status():
+    from scheduling.api.app import build_app
+    from scheduling.api.routes.schedule_notetaker import router
+
+    document = json.loads(build_app(router).get_openapi_json_schema())
+    operation = document["paths"]["/scheduling-bookings/{booking_id}/notetaker"]["post"]
+    assert {"200", "401", "403", "404", "409", "502", "503"} <= set(operation["responses"])
+    schemas = document["components"]["schemas"]
+    assert set(schemas["NotetakerScheduledOut"]["properties"]) == {
+        "success", "bot_id", "already_scheduled", "join_at", "message"}
+    assert set(schemas["CreditsMeta"]["properties"]) == {"credits_remaining"}
