@@ -31,7 +31,8 @@ def error_of(call, *args, **kwargs) -> DomainError:
 
 
 def create(**fields):
-    return admin.create_event_type(COMPANY_ID, {"name": "Follow-up Call", "default_duration_minutes": 20, **fields}, NOW)
+    body = {"name": "Follow-up Call", "default_duration_minutes": 20, **fields}
+    return admin.create_event_type(COMPANY_ID, body, NOW)
 
 
 def test_a_new_event_type_takes_the_contract_defaults_and_a_slug_from_its_name(workspace):
@@ -105,7 +106,8 @@ def test_of_two_concurrent_creates_with_one_slug_exactly_one_wins(workspace):
     ({"name": "   "}, "name"),
     ({"location": "zoom"}, "location"),
     ({"booking_deal_name_template": "{event_type} for {customer_email}"}, "booking_deal_name_template"),
-    ({"booking_notifications": {"pre_meeting": [{"channels": ["fax"]}]}}, "booking_notifications.pre_meeting.0.channels.0"),
+    ({"booking_notifications": {"pre_meeting": [{"channels": ["fax"]}]}},
+     "booking_notifications.pre_meeting.0.channels.0"),
     ({"colour": "blue"}, "colour"),
 ])
 def test_bad_values_are_validation_errors_naming_the_field_and_what_fits(aws, fields, field):
