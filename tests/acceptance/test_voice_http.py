@@ -40,7 +40,8 @@ def test_a_caller_books_two_things_cancels_one_and_moves_the_other(api):
     # It books the first one; Retell times out and sends the very same call again.
     args = {"slot": consult_slot, "name": "Sarah Jones", "email": "sarah@example.com"}
     booked = tool(api, f"/{CONSULT_ID}/book", "book_appointment", args)
-    assert booked.status == 200 and booked.text.startswith("Booked! Sarah Jones's Free Consultation (30 min) is confirmed for ")
+    assert booked.status == 200
+    assert booked.text.startswith("Booked! Sarah Jones's Free Consultation (30 min) is confirmed for ")
     assert tool(api, f"/{CONSULT_ID}/book", "book_appointment", args).text == booked.text
     consult_id = booking_id(booked.text)
 
@@ -88,7 +89,8 @@ def test_a_failed_booking_is_http_200_and_never_reads_like_success(api):
                   {"slot": "2020-01-06 09:00", "name": "Late Larry", "email": "larry@example.com"},
                   call={**CALL, "call_id": "call_acceptance_2"})
     assert answer.status == 200
-    assert answer.text.startswith("**BOOKING FAILED: That time has already passed. Do not tell the caller this is booked.**")
+    assert answer.text.startswith(
+        "**BOOKING FAILED: That time has already passed. Do not tell the caller this is booked.**")
     assert "Booked!" not in answer.text
 
 

@@ -56,7 +56,9 @@ def answer_cancel(company_id: str, body: str | None, now: datetime) -> VoiceAnsw
         return VoiceAnswer(failed_text(CANCEL_FAILED, CRASHED, [f"What to do: {CRASH_FIX}."]), remember=False)
 
 
-def answer_reschedule(company_id: str, body: str | None, now: datetime, *, cancel_old: Callable | None = None) -> VoiceAnswer:
+def answer_reschedule(
+    company_id: str, body: str | None, now: datetime, *, cancel_old: Callable | None = None
+) -> VoiceAnswer:
     try:
         request = parse_voice_body(body)
     except DomainError as error:

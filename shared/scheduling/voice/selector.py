@@ -21,7 +21,9 @@ from scheduling.formatting import format_instant
 
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-_NUMBER = re.compile(r"(?:the\s+)?(?:#|no\.?\s*|number\s+|option\s+|booking\s+)?([0-9]{1,3})(?:st|nd|rd|th)?(?:\s+one)?")
+_NUMBER = re.compile(
+    r"(?:the\s+)?(?:#|no\.?\s*|number\s+|option\s+|booking\s+)?([0-9]{1,3})(?:st|nd|rd|th)?(?:\s+one)?"
+)
 _ID_PREFIX = re.compile(r"[0-9a-f][0-9a-f-]{3,35}")
 _FILLER = frozenset({"the", "my", "one", "booking", "appointment", "meeting", "session", "on", "at", "for", "a", "an",
                      "of", "in", "please", "cancel", "reschedule", "move", "that", "this", "with"})

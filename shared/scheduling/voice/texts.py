@@ -87,7 +87,8 @@ def slots_text(offering: Offering, days: Sequence[DaySlots], tz: ZoneInfo) -> st
     listed = [d for d in days if d.starts][:MAX_DAYS]
     if not listed:
         raise ValueError("slots_text needs at least one day with slots; use no_slots_text")
-    lines = [*offering_lines(offering), "", *(day_line(d, tz) for d in listed), "", booking_footer(listed[0].starts[0], tz)]
+    footer = booking_footer(listed[0].starts[0], tz)
+    lines = [*offering_lines(offering), "", *(day_line(d, tz) for d in listed), "", footer]
     return finish("\n".join(lines))
 
 
@@ -112,7 +113,8 @@ def no_slots_text(offering: Offering, asked: str, nearest: DaySlots | None, tz: 
 def booked_text(booking: Booking, offering: Offering, video_expected: bool) -> str:
     tz = ZoneInfo(booking.timezone)
     lines = [
-        f"Booked! {_clip(booking.booker_name, _MAX_NAME_CHARS)}'s {_clip(offering.name, _MAX_NAME_CHARS)} ({booking.duration_minutes} min) is confirmed for "
+        f"Booked! {_clip(booking.booker_name, _MAX_NAME_CHARS)}'s {_clip(offering.name, _MAX_NAME_CHARS)} "
+        f"({booking.duration_minutes} min) is confirmed for "
         f"{format_instant(booking.starts_at, tz)}, ending at {format_time(booking.ends_at, tz)}. "
         f"A confirmation has been sent to {booking.booker_email}."
     ]
@@ -160,7 +162,8 @@ def which_booking_text(first_line: str, numbered: Sequence[tuple[int, Booking]])
 def cancelled_text(booking: Booking) -> str:
     when = format_instant(booking.starts_at, ZoneInfo(booking.timezone))
     return finish(
-        f"Cancelled! Your {_clip(booking.event_type_name, _MAX_NAME_CHARS)} ({booking.duration_minutes} min) on {when} has been cancelled."
+        f"Cancelled! Your {_clip(booking.event_type_name, _MAX_NAME_CHARS)} ({booking.duration_minutes} min) "
+        f"on {when} has been cancelled."
     )
 
 

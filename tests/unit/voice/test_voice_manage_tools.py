@@ -40,7 +40,9 @@ def test_two_upcoming_bookings_and_no_selector_lists_them_and_cancels_nothing(vo
     assert (status(FIRST_BOOKING), status(SECOND_BOOKING)) == ("confirmed", "confirmed")
 
 
-@pytest.mark.parametrize("selector", ["2", "#2", "the second one", "assessment", "Tuesday", "9a8b7c6d-5e4f-4a3b-2c1d-000000000002"])
+@pytest.mark.parametrize(
+    "selector", ["2", "#2", "the second one", "assessment", "Tuesday", "9a8b7c6d-5e4f-4a3b-2c1d-000000000002"]
+)
 def test_the_selector_picks_by_number_words_or_id_prefix(voice_workspace, selector):
     answer = cancel({"booking_selector": selector})
     assert answer.text == (
