@@ -101,3 +101,21 @@ def test_ten_concurrent_requests_let_exactly_the_limit_through(aws, limit):
         thread.join()
     assert sum(r is None for r in results) == limit
     assert all(r.code == "RATE_LIMITED" for r in results if r is not None)
+
+
+def test_every_deployed_function_behind_auth_is_allowed_to_count_its_rate_limit_windows():
+    """Read-only functions get UpdateItem on RATE#* items only; the others already have CRUD on the table."""
+    from tools.sam_template import load_template
+
+    resources = load_template()["Resources"]
+    counting_roles = {role["!Ref"] for role in resources["RateLimitCountersPolicy"]["Properties"]["Roles"]}
+    unauthenticated = {"/v1/health", "/v1/openapi.json", "/{proxy+}"}
+    for name, resource in resources.items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        events = resource["Properties"].get("Events", {}).values()
+        if not any(e["Type"] == "Api" and e["Properties"]["Path"] not in unauthenticated for e in events):
+            continue
+        policies = resource["Properties"].get("Policies", [])
+        has_crud = any(isinstance(p, dict) and "DynamoDBCrudPolicy" in p for p in policies)
+        assert has_crud or f"{name}Role" in counting_roles, f"{name} cannot write its RATE# window items"
