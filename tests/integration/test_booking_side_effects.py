@@ -130,3 +130,26 @@ def test_a_provider_refusal_that_cannot_succeed_is_not_retried_forever(workspace
     assert run_job(now + timedelta(hours=1))["due"] == 0
     stored = side_effects.side_effect_repository().get(COMPANY_ID, created.booking.id, "confirmation_email")
     assert stored.status == "failed" and "MessageRejected" in stored.last_error
+
+
+def test_a_cancel_landing_while_the_booking_request_creates_the_event_leaves_no_event_behind(
+    workspace, monkeypatch
+) -> None:
+    # Given a cancel (e.g. from the booker's management page) lands while create is still calling Google
+    calendar = wiring.calendar()
+    real_insert = calendar.insert_event
+    now = datetime.now(timezone.utc)
+
+    def insert_then_cancelled(req: Any) -> Any:
+        made = real_insert(req)
+        cancel_booking(COMPANY_ID, req.booking_id, None, now)
+        return made
+
+    monkeypatch.setattr(calendar, "insert_event", insert_then_cancelled)
+    created = create_booking(COMPANY_ID, request(), now)
+
+    # Then the booking reads cancelled, its event is deleted again and nothing is left for the job
+    assert created.booking.google_meet_link is None
+    assert wiring.bookings().get(COMPANY_ID, created.booking.id).status == "cancelled"
+    assert [e["action"] for e in outbox_for(created.booking.id)["calendar"]] == ["insert", "delete"]
+    assert run_job(now + timedelta(hours=1))["due"] == 0

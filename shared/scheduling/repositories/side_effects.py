@@ -139,6 +139,10 @@ class SideEffectRepository:
         """Mark done, together with `also` (e.g. the booking's meet link); LostClaim if not ours."""
         self._transact([self.complete_entry(effect, result, now), *also])
 
+    def commit(self, entries: list[dict[str, Any]]) -> None:
+        """Several complete_entry()s (and their extras) at once; LostClaim if any is not ours."""
+        self._transact(entries)
+
     def retry_later(self, effect: SideEffect, error: str, next_attempt_at: datetime, now: datetime) -> None:
         new_sk = keys.due_work(DUE_KIND, next_attempt_at, effect.id)["DueWorkByTimeSK"]
         self._conditional_update(

@@ -144,15 +144,34 @@ class Outcome:
 
 def perform_all(effects: list[SideEffect], booking: Booking, now: datetime) -> Outcome:
     """Do each effect (calendar first, so the email can carry the Meet link); never raises
-    for provider failures: those stay pending with a backoff."""
+    for provider failures: those stay pending with a backoff.
+
+    The "done" marks of everything that worked commit in ONE transaction (one write per request
+    instead of one per effect); if a cancel got in between, they are retried one by one so the
+    one that lost is undone and the others still count.
+    """
     outcome = Outcome()
+    finished: list[tuple[SideEffect, dict[str, Any], list[dict[str, Any]]]] = []
     order = {"calendar_insert": 0, "calendar_delete": 1, "confirmation_email": 2, "cancellation_email": 3}
     for effect in sorted(effects, key=lambda e: order.get(e.kind, 9)):
-        booking = perform_one(effect, booking, now, outcome)
+        booking = perform_one(effect, booking, now, outcome, finished=finished)
+    if not finished:
+        return outcome
+    repo = side_effect_repository()
+    entries = [entry for effect, result, also in finished for entry in (repo.complete_entry(effect, result, now), *also)]
+    try:
+        repo.commit(entries)
+    except LostClaim:
+        for effect, result, also in finished:
+            outcome.done.remove(effect.id)
+            _complete(effect, result, also, now, outcome)
     return outcome
 
 
-def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outcome: Outcome) -> Booking | None:
+def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outcome: Outcome,
+                finished: list[tuple[SideEffect, dict[str, Any], list[dict[str, Any]]]] | None = None,
+                ) -> Booking | None:
+    """Do one effect and record how it went; with `finished`, the "done" mark is left to the caller."""
     repo = side_effect_repository()
     try:
         result, also = _execute(effect, booking)
@@ -169,13 +188,11 @@ def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outc
         except LostClaim:
             outcome.lost.append(effect.id)
         return booking
-    try:
-        repo.complete(effect, result, now, also)
-    except LostClaim:
-        outcome.lost.append(effect.id)
-        _undo_if_obsolete(effect, result, now)
+    if finished is not None:
+        finished.append((effect, result, also))
+        outcome.done.append(effect.id)
+    elif not _complete(effect, result, also, now, outcome):
         return booking
-    outcome.done.append(effect.id)
     if effect.kind == "calendar_insert":
         outcome.meet_link = result.get("meet_link")
         if booking is not None:
@@ -183,6 +200,20 @@ def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outc
             booking = booking.model_copy(update={"google_meet_link": result.get("meet_link"),
                                                  "calendar_event_ids": ids})
     return booking
+
+
+def _complete(effect: SideEffect, result: dict[str, Any], also: list[dict[str, Any]], now: datetime,
+              outcome: Outcome) -> bool:
+    try:
+        side_effect_repository().complete(effect, result, now, also)
+    except LostClaim:
+        outcome.lost.append(effect.id)
+        if effect.kind == "calendar_insert":
+            outcome.meet_link = None
+        _undo_if_obsolete(effect, result, now)
+        return False
+    outcome.done.append(effect.id)
+    return True
 
 
 def _execute(effect: SideEffect, booking: Booking | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
