@@ -71,6 +71,10 @@ def parse_voice_body(body: str | None) -> VoiceRequest:
         raise InvalidBody("The request body is not valid JSON.") from None
     if not isinstance(document, dict):
         raise InvalidBody("The request body must be a JSON object.")
+    try:  # "\ud800" escapes decode to text that cannot be stored or spoken
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        raise InvalidBody("The request body holds text that is not valid Unicode.") from None
     call = document.get("call") if isinstance(document.get("call"), dict) else {}
     if isinstance(document.get("args"), dict):
         name = document.get("name") if isinstance(document.get("name"), str) else None

@@ -32,7 +32,7 @@ def test_an_empty_body_is_no_args():
     assert parse_voice_body("  ").args == {}
 
 
-@pytest.mark.parametrize("raw", ["not json", "[1, 2]", '"text"', '{"args": [1]}'])
+@pytest.mark.parametrize("raw", ["not json", "[1, 2]", '"text"', '{"args": [1]}', '{"args": {"name": "\\ud800"}}'])
 def test_a_body_that_is_not_a_json_object_is_refused(raw):
     with pytest.raises(InvalidBody):
         parse_voice_body(raw)
