@@ -130,6 +130,7 @@ def test_without_dates_the_next_fifteen_days_from_today_are_listed(api):
     ({"date_from": "2030-06-10", "date_to": "2030-06-09"}, "date_to"),
     ({"date_from": "1 June 2030"}, "date_from"),
     ({"date_to": "2030-6-1"}, "date_to"),
+    ({"date_from": "9999-12-31"}, "date_from"),
 ])
 def test_bad_date_ranges_and_formats_are_validation_errors_naming_the_field(api, body, field):
     response = slots_for(api, **body)

@@ -237,12 +237,20 @@ def requested_time(day: date, at: time, tz: ZoneInfo) -> RequestedTime:
         return RequestedTime(day, at, tz, wall_clock_instant(day, at, tz), nonexistent=True)
 
 
+REQUEST_YEARS = range(1900, 3000)  # far enough for any booking; keeps date arithmetic clear of year 1 and 9999
+
+
 def parse_request_date(value: str | None, field: str) -> date:
-    """A request's YYYY-MM-DD field, or VALIDATION_ERROR naming `field`."""
+    """A request's YYYY-MM-DD field (years 1900-2999), or VALIDATION_ERROR naming `field`."""
     try:
-        return parse_date(value)  # type: ignore[arg-type]
+        parsed = parse_date(value)  # type: ignore[arg-type]
     except ValueError:
-        raise ValidationFailed(field, "a date as YYYY-MM-DD", message=f"'{field}' must be a date as YYYY-MM-DD.") from None
+        parsed = None
+    if parsed is None or parsed.year not in REQUEST_YEARS:
+        raise ValidationFailed(
+            field, "a date as YYYY-MM-DD (years 1900-2999)", message=f"'{field}' must be a date as YYYY-MM-DD."
+        )
+    return parsed
 
 
 def parse_request_time(value: str | None, field: str) -> time:

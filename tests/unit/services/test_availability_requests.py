@@ -154,6 +154,7 @@ def test_a_time_asked_in_another_zone_is_that_zones_wall_clock(harbour):
 @pytest.mark.parametrize(("overrides", "field"), [
     ({"date_value": "04/06/2030"}, "date"),
     ({"date_value": "2030-02-30"}, "date"),
+    ({"date_value": "9999-12-31", "timezone_name": "Pacific/Honolulu"}, "date"),  # no instant exists
     ({"time_value": "9:30"}, "time"),
     ({"time_value": "24:00"}, "time"),
     ({"time_value": "9am"}, "time"),
