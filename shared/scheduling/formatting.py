@@ -25,17 +25,17 @@ MONTH_NAMES = (
 
 
 def day_name(day: date) -> str:
-    """"Tuesday" for any date (or datetime, by its own calendar date)."""
+    """The weekday's name, e.g. "Tuesday" (a datetime counts by its own calendar date)."""
     return DAY_NAMES[day.weekday()]
 
 
 def format_date(day: date) -> str:
-    """"Tuesday, 1 December 2026"."""
+    """A date as "Tuesday, 1 December 2026"."""
     return f"{day_name(day)}, {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def format_time(value: time | datetime, tz: ZoneInfo | None = None) -> str:
-    """"9:00 AM": 12-hour clock, no leading zero, "12:00 PM" at noon, "12:30 AM" after midnight.
+    """A time as "9:00 AM": 12-hour clock, no leading zero, "12:00 PM" at noon, "12:30 AM" after midnight.
 
     An aware datetime is first converted to `tz` when one is given.
     """
@@ -46,19 +46,19 @@ def format_time(value: time | datetime, tz: ZoneInfo | None = None) -> str:
 
 
 def format_instant(instant: datetime, tz: ZoneInfo) -> str:
-    """"Tuesday, 1 December 2026 at 9:00 AM", as the clock reads in `tz`."""
+    """An instant as "Tuesday, 1 December 2026 at 9:00 AM", as the clock reads in `tz`."""
     local = _in_zone(instant, tz)
     return f"{format_date(local.date())} at {format_time(local)}"
 
 
 def format_instant_no_year(instant: datetime, tz: ZoneInfo) -> str:
-    """"Tuesday, 1 December at 9:30 AM", as the clock reads in `tz`."""
+    """An instant as "Tuesday, 1 December at 9:30 AM" (no year), as the clock reads in `tz`."""
     local = _in_zone(instant, tz)
     return f"{day_name(local)}, {local.day} {MONTH_NAMES[local.month - 1]} at {format_time(local)}"
 
 
 def format_voice_day(day: date) -> str:
-    """"Monday 04/27": the day heading of the voice slot list (month/day, as Retell agents read)."""
+    """A day as "Monday 04/27": the voice slot list's day heading (month/day, as Retell agents read)."""
     return f"{day_name(day)} {day.month:02d}/{day.day:02d}"
 
 

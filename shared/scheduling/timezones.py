@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from scheduling.errors import InvalidTimezone
 
 DEFAULT_TIMEZONE = "Australia/Sydney"
-UTC = timezone.utc
 
 # Looked up before IANA names, so "EST" means New York (with DST), not tzdata's fixed -05:00 zone.
 # Keys are matched case-insensitively, with spaces and underscores treated alike.
@@ -273,14 +272,14 @@ _HHMM_SHAPE = re.compile(r"([0-9]{2}):([0-9]{2})")
 
 
 def parse_date(value: str) -> date:
-    """"2026-12-01" → date; anything else (other shapes, impossible dates) → ValueError."""
+    """A date from "2026-12-01"; anything else (other shapes, impossible dates) is a ValueError."""
     if not isinstance(value, str) or not _DATE_SHAPE.fullmatch(value):
         raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
     return date.fromisoformat(value)
 
 
 def parse_hhmm(value: str) -> time:
-    """"09:30" → time(9, 30), 24-hour; anything else (including "24:00") → ValueError."""
+    """A time from "09:30" (24-hour); anything else (including "24:00") is a ValueError."""
     match = _HHMM_SHAPE.fullmatch(value) if isinstance(value, str) else None
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValueError(f"expected a time as HH:MM (00:00-23:59), got {value!r}")

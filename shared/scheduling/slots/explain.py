@@ -66,12 +66,9 @@ def explain_unavailable(
         return BEYOND_HORIZON
     if not hosts:
         return OUTSIDE_HOURS
-    reasons = [host_reason(host, rules, start) for host in hosts]
+    blocking = [reason for reason in (host_reason(host, rules, start) for host in hosts) if reason]
     if scheduling_type == "round_robin":
-        if None in reasons:
-            return None
-        return max(reasons, key=HOST_REASONS.index)  # type: ignore[arg-type]
-    blocking = [reason for reason in reasons if reason is not None]
+        return max(blocking, key=HOST_REASONS.index) if len(blocking) == len(hosts) else None
     return min(blocking, key=HOST_REASONS.index) if blocking else None
 
 

@@ -19,6 +19,7 @@ from scheduling.timezones import parse_date, parse_hhmm
 SchedulingType = Literal["round_robin", "collective"]
 SCHEDULING_TYPES: tuple[str, ...] = ("round_robin", "collective")
 
+_Date = date  # DateOverride has a field named `date`, which hides the type inside its class body
 Hours = tuple[tuple[time, time], ...]  # one local day's windows, [start, end) wall-clock times
 
 
@@ -81,7 +82,7 @@ class DateOverride:
     end: time | None = None
 
     def __init__(
-        self, date: date | str, type: str, start: time | str | None = None, end: time | str | None = None
+        self, date: _Date | str, type: str, start: time | str | None = None, end: time | str | None = None
     ) -> None:
         if type not in ("blocked", "custom"):
             raise ValueError(f"override type must be 'blocked' or 'custom', got {type!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from operator import attrgetter, itemgetter
 
 
@@ -23,20 +23,20 @@ class TimeRange:
             raise ValueError(f"TimeRange ends before it starts: {self.start} > {self.end}")
 
     @classmethod
-    def utc(cls, start: datetime, end: datetime) -> "TimeRange":
-        return cls(start.astimezone(timezone.utc), end.astimezone(timezone.utc))
+    def utc(cls, start: datetime, end: datetime) -> TimeRange:
+        return cls(start.astimezone(UTC), end.astimezone(UTC))
 
     @property
     def duration(self) -> timedelta:
         return self.end - self.start
 
-    def overlaps(self, other: "TimeRange") -> bool:
+    def overlaps(self, other: TimeRange) -> bool:
         return self.start < other.end and other.start < self.end
 
-    def contains(self, other: "TimeRange") -> bool:
+    def contains(self, other: TimeRange) -> bool:
         return self.start <= other.start and other.end <= self.end
 
-    def widen(self, before: timedelta, after: timedelta) -> "TimeRange":
+    def widen(self, before: timedelta, after: timedelta) -> TimeRange:
         return TimeRange(self.start - before, self.end + after)
 
 
@@ -67,20 +67,24 @@ def merge_widened(ranges: Iterable[TimeRange], before: timedelta = _ZERO, after:
 
 
 def _merge_sorted(spans: Iterable[Span]) -> list[Span]:
+    """Merge spans already sorted by start (one pass; the current span is kept in locals)."""
+    remaining = iter(spans)
+    for current_start, current_end in remaining:
+        if current_start < current_end:
+            break
+    else:
+        return []
     merged: list[Span] = []
-    current_start = current_end = None
-    for start, end in spans:
+    for start, end in remaining:
         if end <= start:
             continue
-        if current_end is not None and start <= current_end:
+        if start <= current_end:
             if end > current_end:
                 current_end = end
-            continue
-        if current_end is not None:
+        else:
             merged.append((current_start, current_end))
-        current_start, current_end = start, end
-    if current_end is not None:
-        merged.append((current_start, current_end))
+            current_start, current_end = start, end
+    merged.append((current_start, current_end))
     return merged
 
 
@@ -137,9 +141,7 @@ def subtract(base: TimeRange, cuts: Iterable[TimeRange]) -> list[TimeRange]:
 
 
 def intersect(first: Iterable[TimeRange], second: Iterable[TimeRange]) -> list[TimeRange]:
-    both = intersect_spans(
-        merge_spans((r.start, r.end) for r in first), merge_spans((r.start, r.end) for r in second)
-    )
+    both = intersect_spans(merge_spans((r.start, r.end) for r in first), merge_spans((r.start, r.end) for r in second))
     return [TimeRange(start, end) for start, end in both]
 
 

@@ -51,8 +51,6 @@ def host_day_spans(availability: HostAvailability, day: date, memo: DayMemo | No
     return spans
 
 
-def window_spans(
-    availability: HostAvailability, first: date, last: date, memo: DayMemo | None = None
-) -> list[Span]:
+def window_spans(availability: HostAvailability, first: date, last: date, memo: DayMemo | None = None) -> list[Span]:
     """The host's windows on local dates `first`..`last`, as UTC spans in start order."""
     return [span for day in local_dates(first, last) for span in host_day_spans(availability, day, memo)]
