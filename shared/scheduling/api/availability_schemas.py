@@ -26,7 +26,9 @@ class EventTypeRef(BaseModel):
         default=None, max_length=200, description="Exact (any case), else a unique close match."
     )
     timezone: str | None = Field(
-        default=None, max_length=200, description="IANA name or shorthand (NSW, WA, AEST, UTC…); default Australia/Sydney."
+        default=None,
+        max_length=200,
+        description="IANA name or shorthand (NSW, WA, AEST, UTC…); default Australia/Sydney.",
     )
 
 
@@ -135,7 +137,11 @@ def nearest_json(slot: Slot | None, tz: ZoneInfo) -> dict[str, str] | None:
     if slot is None:
         return None
     local = slot.start.astimezone(tz)
-    return {"date": local.date().isoformat(), "time": f"{local:%H:%M}", "formatted": format_instant_no_year(slot.start, tz)}
+    return {
+        "date": local.date().isoformat(),
+        "time": f"{local:%H:%M}",
+        "formatted": format_instant_no_year(slot.start, tz),
+    }
 
 
 def check_json(check: AvailabilityCheck) -> dict[str, Any]:
@@ -176,7 +182,9 @@ def listing_json(listing: SlotListing) -> dict[str, Any]:
             "date": day.isoformat(),
             "day_name": day_name(day),
             "formatted": format_date(day),
-            "slots": [{"time": f"{s.start.astimezone(tz):%H:%M}", "formatted": format_time(s.start, tz)} for s in group],
+            "slots": [
+                {"time": f"{s.start.astimezone(tz):%H:%M}", "formatted": format_time(s.start, tz)} for s in group
+            ],
         })
     first = listing.slots[0] if listing.slots else None
     next_available = None
@@ -187,7 +195,11 @@ def listing_json(listing: SlotListing) -> dict[str, Any]:
     event_type = listing.event_type
     return {
         "success": True,
-        "event_type": {"id": event_type.id, "name": event_type.name, "duration_minutes": event_type.default_duration_minutes},
+        "event_type": {
+            "id": event_type.id,
+            "name": event_type.name,
+            "duration_minutes": event_type.default_duration_minutes,
+        },
         "availability": {
             "timezone": tz.key,
             "total_available_slots": len(listing.slots),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -276,7 +276,7 @@ def explain(snapshot: AvailabilitySnapshot, asked: RequestedTime | datetime) -> 
             return NONEXISTENT_LOCAL_TIME
         asked = asked.instant
     return explain_unavailable(
-        snapshot.now, snapshot.rules, snapshot.host_calendars, asked.astimezone(timezone.utc),
+        snapshot.now, snapshot.rules, snapshot.host_calendars, asked.astimezone(UTC),
         snapshot.scheduling_type, snapshot.horizon_tz,
     )
 

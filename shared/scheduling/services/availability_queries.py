@@ -114,11 +114,12 @@ def list_available_slots(
     if last < first:
         raise ValidationFailed("date_to", "a date on or after date_from")
     if (last - first).days > MAX_LISTING_DAYS:
+        latest = first + timedelta(days=MAX_LISTING_DAYS)
         raise ValidationFailed(
             "date_to",
             f"a date at most {MAX_LISTING_DAYS} days after date_from",
             message=f"date_to is {(last - first).days} days after date_from; at most {MAX_LISTING_DAYS} are allowed.",
-            fix=f"Ask for at most {MAX_LISTING_DAYS} days at a time, e.g. date_to = {(first + timedelta(days=MAX_LISTING_DAYS)).isoformat()}.",
+            fix=f"Ask for at most {MAX_LISTING_DAYS} days at a time, e.g. date_to = {latest.isoformat()}.",
         )
     event_type = resolve_event_type(
         company_id, event_type_id=event_type_id, event_type_slug=event_type_slug, event_type_name=event_type_name

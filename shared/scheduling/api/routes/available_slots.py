@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -28,7 +28,7 @@ def available_slots_route(body: Annotated[AvailableSlotsBody, Body()]) -> dict:
         date_from=body.date_from,
         date_to=body.date_to,
         timezone_name=body.timezone,
-        now=datetime.now(timezone.utc),
+        now=datetime.now(UTC),
         event_type_id=body.event_type_id,
         event_type_slug=body.event_type_slug,
         event_type_name=body.event_type_name,
