@@ -191,6 +191,28 @@ def test_twenty_simultaneous_requests_for_one_slot_make_exactly_one_booking(work
     assert len(confirmed_bookings_at(sydney(WEDNESDAY, "10:00"))) == 1
 
 
+def test_simultaneous_requests_for_different_times_on_one_hosts_day_all_succeed(workspace) -> None:
+    wiring.bookings(), wiring.companies(), wiring.calendar(), wiring.email()
+    times = ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30"]
+    results: dict[str, str] = {}
+    barrier = threading.Barrier(len(times))
+
+    def attempt(at: str) -> None:
+        barrier.wait()
+        try:
+            book(time=at, email=f"t{at.replace(':', '')}@example.com")
+            results[at] = "booked"
+        except DomainError as error:
+            results[at] = error.code
+
+    threads = [threading.Thread(target=attempt, args=(at,)) for at in times]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == dict.fromkeys(times, "booked")
+
+
 def test_a_booking_that_would_overlap_another_only_through_buffers_is_refused(workspace) -> None:
     # Initial Assessment has 15 minutes after; Jane's 11:00-12:00 assessment blocks 12:00-12:15.
     book(event_type_id=ASSESSMENT_ID, date=WEDNESDAY.isoformat(), time="11:00")

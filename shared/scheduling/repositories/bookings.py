@@ -43,7 +43,15 @@ class BookingPage:
 
 
 class LedgerConflict(Exception):
-    """A ledger item changed between read and write: someone else booked or cancelled meanwhile."""
+    """A ledger item changed between read and write: someone else booked or cancelled meanwhile.
+
+    `failed_indexes` are the positions (in the transaction's items) whose condition failed:
+    0 is the booking, 1..len(ledger) the ledger days, then the extra items. Empty when unknown.
+    """
+
+    def __init__(self, message: str = "", failed_indexes: tuple[int, ...] = ()) -> None:
+        super().__init__(message)
+        self.failed_indexes = tuple(failed_indexes)
 
 
 def buffered_range(booking: Booking) -> TimeRange:
@@ -211,7 +219,9 @@ class BookingRepository:
         try:
             self._client.transact_write_items(TransactItems=writes)
         except self._client.exceptions.TransactionCanceledException as error:
-            raise LedgerConflict(str(error)) from error
+            reasons = error.response.get("CancellationReasons") or []
+            failed = tuple(i for i, r in enumerate(reasons) if r.get("Code") not in (None, "None"))
+            raise LedgerConflict(str(error), failed) from error
 
 
 def _encode_cursor(item: dict[str, Any]) -> str:

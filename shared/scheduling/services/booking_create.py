@@ -25,7 +25,7 @@ from scheduling import wiring
 from scheduling.domain.models import Attendee, Booking, Company, EventType
 from scheduling.errors import Conflict, InvalidTimezone, NotFound, ServiceUnavailable
 from scheduling.formatting import format_instant, format_instant_no_year
-from scheduling.repositories.bookings import LedgerConflict, buffered_range
+from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered_range, utc_days
 from scheduling.repositories.side_effects import SideEffect
 from scheduling.services import availability
 from scheduling.services.booking_input import check_attendee_emails, check_email, normalise_phone
@@ -38,7 +38,8 @@ from scheduling.timezones import local_date, resolve_timezone
 
 logger = logging.getLogger("scheduling.booking_create")
 
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = 6  # full re-plans (availability re-read)
+MAX_FAST_RETRIES = 25  # ledger-only re-reads when other times on the host's day were booked
 TOKEN_GRACE = timedelta(hours=24)
 
 
@@ -150,10 +151,9 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
             effects[0] = _with_attendees(effects[0], others)
         extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
                  *_reminder_items(booking, event_type, the_company(), now)]
-        guard = availability.ledger_guard(snapshot, host_ids, buffered_range(booking))
-        try:
-            wiring.bookings().insert(booking, guard, extra)
-        except LedgerConflict:
+        span = buffered_range(booking)
+        guard = availability.ledger_guard(snapshot, host_ids, span)
+        if not _commit(booking, guard, extra, span):
             logger.info("booking %s lost a race on attempt %d; re-reading", booking_id, attempt)
             continue
         outcome = perform_all(effects, booking, now)
@@ -163,6 +163,38 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
     raise ServiceUnavailable(
         "Too many bookings are being made for these hosts right now; nothing was booked.",
         fix="Retry in a few seconds with the same Idempotency-Key.")
+
+
+def _commit(booking: Booking, guard: list[LedgerDay], extra: list[dict[str, Any]], span: TimeRange) -> bool:
+    """Insert; when only ledger versions moved (others booked *other* times that day), re-read
+    just those days and try again at once. False when the caller must re-plan from scratch."""
+    repo = wiring.bookings()
+    for _ in range(MAX_FAST_RETRIES + 1):
+        try:
+            repo.insert(booking, guard, extra)
+            return True
+        except LedgerConflict as conflict:
+            ledger_positions = set(range(1, len(guard) + 1))
+            if not conflict.failed_indexes or not set(conflict.failed_indexes) <= ledger_positions:
+                return False  # the booking or a CRM record changed: re-plan everything
+            fresh = _fresh_guard(booking, span)
+            if fresh is None:
+                return False  # our time is taken now: the re-read explains why
+            guard = fresh
+    return False
+
+
+def _fresh_guard(booking: Booking, span: TimeRange) -> list[LedgerDay] | None:
+    """The hosts' ledger days re-read; None when another booking now overlaps `span`."""
+    repo = wiring.bookings()
+    guard: list[LedgerDay] = []
+    for host_id in booking.host_user_ids:
+        days = repo.read_ledger(booking.company_id, host_id, utc_days(span))
+        for day in days.values():
+            if any(other != booking.id and taken.overlaps(span) for other, taken in day.ranges.items()):
+                return None
+            guard.append(day)
+    return guard
 
 
 def _new_booking(booking_id: str, company_id: str, event_type: EventType, slot: Slot, host_ids: list[str],
