@@ -286,3 +286,9 @@ def test_a_key_is_required_and_needs_company_read(api, path):
     response = api.post(path, body, key=VOICE_KEY)
     assert (response.status, error(response)["code"]) == (403, "INSUFFICIENT_SCOPE")
     assert api.post(path, body, key=RW_KEY).status == 200
+
+
+def test_both_endpoints_are_in_the_served_openapi_document(api):
+    paths = api.get("/v1/openapi.json").json["paths"]
+    for path in ("/scheduling-bookings/check-availability", "/scheduling-bookings/available-slots"):
+        assert {"200", "400", "401", "403", "404", "503"} <= set(paths[path]["post"]["responses"]), path
