@@ -6,6 +6,8 @@ elapsed time from the window's start, so no slot ever starts at a local time tha
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from scheduling.slots.engine import compute_slots
 from tests.unit.slots.builders import (
     KATHMANDU,
@@ -129,3 +131,15 @@ def test_a_london_hosts_hours_follow_british_summer_time():
         NOW, rules(60, max_advance_days=365), [host(availability=availability)], perth_monday, "round_robin", PERTH
     )
     assert starts_in(slots, PERTH) == ["2027-03-29T16:00:00+08:00", "2027-03-29T17:00:00+08:00"]
+
+
+def test_a_47_hour_local_day_still_offers_every_grid_point():
+    # Alaska moved across the date line in 1867: Juneau lived Saturday 19 October for 47 hours.
+    juneau = ZoneInfo("America/Juneau")
+    saturday = span("1867-10-19T00:00:00+15:02:19", "1867-10-19T23:00:00-08:57:41")
+    slots = compute_slots(
+        at("1867-10-01T00:00:00+00:00"), rules(60), [host(availability=hours(juneau, "00:00", "23:00", days=(6,)))],
+        saturday, "round_robin", juneau,
+    )  # fmt: skip
+    assert len(slots) == 47
+    assert starts_in(slots[:1] + slots[-1:], juneau) == ["1867-10-19T00:00:00+15:02:19", "1867-10-19T22:00:00-08:57:41"]
