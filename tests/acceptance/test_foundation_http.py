@@ -134,3 +134,17 @@ def test_an_invalid_seed_stops_the_server_before_serving_and_names_the_bad_path(
     )
     assert result.returncode != 0
     assert "companies[0].event_types[0].default_duration_minutes" in result.stderr
+
+
+def test_auth_is_checked_before_the_body_so_no_key_and_a_bad_body_is_401(api):
+    no_key = api.post("/v1/scheduling-bookings/check-availability", {"date": "not-a-date"})
+    assert no_key.status == 401 and no_key.json["error"]["code"] == "UNAUTHORIZED"
+    wrong_scope = api.post("/v1/scheduling-bookings", {"nonsense": True}, key=RO_KEY)
+    assert wrong_scope.status == 403 and wrong_scope.json["error"]["code"] == "INSUFFICIENT_SCOPE"
+    with_key = api.post("/v1/scheduling-bookings/check-availability", {"date": "not-a-date"}, key=RO_KEY)
+    assert with_key.status == 400
+
+
+def test_a_body_over_64_kib_is_413_before_anything_else(api):
+    huge = api.post("/v1/scheduling-bookings", {"fullName": "x" * 70_000})
+    assert huge.status == 413 and huge.json["error"]["code"] == "PAYLOAD_TOO_LARGE"

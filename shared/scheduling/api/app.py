@@ -64,27 +64,50 @@ def error_response(app: APIGatewayRestResolver, error: DomainError) -> Response:
     )
 
 
+def _admit(app: APIGatewayRestResolver, scopes: tuple[str, ...]) -> Principal:
+    principal = authenticator().authenticate(dict(app.current_event.headers or {}))
+    enforce_rate_limits(principal, datetime.now(UTC))  # before any work (contract §1)
+    require_scope(principal, *scopes)
+    return principal
+
+
 def requires(*scopes: str) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response]:
     """Route middleware: authenticate the key, check one of `scopes`, expose the principal."""
 
     def middleware(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
-        principal = authenticator().authenticate(dict(app.current_event.headers or {}))
-        enforce_rate_limits(principal, datetime.now(UTC))  # before any work (contract §1)
-        require_scope(principal, *scopes)
-        token = _current_principal.set(principal)
+        token = _current_principal.set(_admit(app, scopes))
         try:
             return next_middleware(app)
         finally:
             _current_principal.reset(token)
 
+    middleware.required_scopes = scopes  # type: ignore[attr-defined]
     return middleware
+
+
+def _refusal_before_validation(app: APIGatewayRestResolver) -> DomainError | None:
+    """What the caller must hear before any complaint about its body: too large, then auth.
+
+    Powertools validates the request before route middlewares run, so a request with no key and a
+    bad body would otherwise get 400 instead of 401.
+    """
+    try:
+        _check_body_size(app)
+        route = app.context.get("_route")
+        for middleware in getattr(route, "middlewares", None) or []:
+            scopes = getattr(middleware, "required_scopes", None)
+            if scopes is not None:
+                _admit(app, scopes)
+    except DomainError as refusal:
+        return refusal
+    return None
 
 
 def current_principal() -> Principal:
     return _current_principal.get()
 
 
-def _guard_request(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+def _check_body_size(app: APIGatewayRestResolver) -> None:
     body = app.current_event.body
     limit = MAX_BODY_BYTES * 4 // 3 + 4 if app.current_event.is_base64_encoded else MAX_BODY_BYTES
     if body is not None and len(body) > limit:
@@ -94,6 +117,10 @@ def _guard_request(app: APIGatewayRestResolver, next_middleware: NextMiddleware)
             status=413,
             fix="Send a smaller body.",
         )
+
+
+def _guard_request(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    _check_body_size(app)
     response = next_middleware(app)
     response.headers.setdefault("X-Request-Id", request_id(app))
     return response
@@ -109,7 +136,8 @@ def build_app(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(error: RequestValidationError) -> Response:
-        return error_response(app, domain_error_from_validation(error.errors()))
+        refusal = _refusal_before_validation(app)
+        return error_response(app, refusal or domain_error_from_validation(error.errors()))
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
