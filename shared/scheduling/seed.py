@@ -243,6 +243,8 @@ def load_seed_file(path: str | Path, now: datetime) -> SeedPlan:
 def apply_seed(plan: SeedPlan, companies: Any, bookings: Any) -> None:
     """Write a validated plan through the repositories (bookings through the ledger guard)."""
     from scheduling.repositories.bookings import buffered_range, utc_days
+    from scheduling import wiring
+    from scheduling.services.token_expiry import token_expiry_put
 
     for seeded in plan.companies:
         companies.put(seeded.company)
@@ -258,10 +260,15 @@ def apply_seed(plan: SeedPlan, companies: Any, bookings: Any) -> None:
     for company_id, availability in plan.availability.items():
         companies.put_default_availability(company_id, availability)
     for booking in plan.bookings:
+        # Seeded tokens expire like any other: the expiry job finds them on its due index.
+        expiry = [entry for entry in [token_expiry_put(booking)] if entry]
         if booking.status == "cancelled":
             bookings.save(booking)
+            for entry in expiry:
+                wiring.table().put_item(Item=entry["Put"]["Item"])
             continue
         days = utc_days(buffered_range(booking))
         ledger = [day for host in booking.host_user_ids
                   for day in bookings.read_ledger(booking.company_id, host, days).values()]
-        bookings.insert(booking, ledger)
+        bookings.insert(booking, ledger, expiry)
+

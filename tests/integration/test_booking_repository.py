@@ -77,3 +77,16 @@ def test_cursor_pages_walk_every_booking_once_in_start_order(aws):
             break
         cursor = page.next_cursor
     assert seen == [b.id for b in made]
+
+
+def test_seeded_management_tokens_expire_through_the_job_like_created_ones(workspace):
+    from datetime import datetime, timedelta
+
+    from scheduling.services.token_expiry import expire_due_tokens
+
+    seeded = workspace.bookings[0]
+    just_before = seeded.ends_at + timedelta(hours=24) - timedelta(minutes=1)
+    expire_due_tokens(just_before)
+    assert wiring.bookings().get(seeded.company_id, seeded.id).management_token == seeded.management_token
+    expire_due_tokens(seeded.ends_at + timedelta(hours=24))
+    assert wiring.bookings().get(seeded.company_id, seeded.id).management_token is None
