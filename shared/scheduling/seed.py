@@ -70,16 +70,6 @@ class SeedUser(_Strict):
     calendar_busy: list[SeedBusy] = Field(default_factory=list)
 
 
-class SeedEventType(_Strict):
-    id: str | None = None
-    slug: str
-    name: str
-    hosts: list[str] = Field(default_factory=list)
-    fields: dict[str, Any] = Field(default_factory=dict)
-
-    model_config = ConfigDict(extra="allow")
-
-
 class SeedBooking(_Strict):
     id: str | None = None
     event_type_id: str
