@@ -140,7 +140,8 @@ def _title_case_zone(name: str) -> str:
 
 
 def _try_zone(key: str) -> ZoneInfo | None:
-    if key in _NOT_ZONES:
+    # System zoneinfo folders also hold non-zones and the "posix/" and "right/" copies of every zone.
+    if key in _NOT_ZONES or key.startswith(("posix/", "right/")):
         return None
     try:
         return ZoneInfo(key)
@@ -150,7 +151,11 @@ def _try_zone(key: str) -> ZoneInfo | None:
 
 @cache
 def _iana_names_by_lowercase() -> dict[str, str]:
-    return {zone.lower(): zone for zone in available_timezones() if zone not in _NOT_ZONES}
+    return {
+        zone.lower(): zone
+        for zone in available_timezones()
+        if zone not in _NOT_ZONES and not zone.startswith(("posix/", "right/"))
+    }
 
 
 def _invalid(shown: str) -> InvalidTimezone:
