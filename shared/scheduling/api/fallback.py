@@ -16,6 +16,7 @@ KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/scheduling-bookings/check-availability": {"POST"},
     "/v1/scheduling-bookings/available-slots": {"POST"},
     "/v1/scheduling-bookings/{id}": {"GET"},
+    "/v1/scheduling-bookings/{id}/reschedule": {"POST"},
     "/v1/scheduling-bookings/{id}/cancel": {"POST"},
     "/v1/scheduling-bookings/{id}/mark-attended": {"POST"},
     "/v1/scheduling-bookings/{id}/mark-late": {"POST"},

@@ -19,6 +19,7 @@ DOCUMENTED_ROUTERS = (
     "get_booking",
     "create_booking",
     "cancel_booking",
+    "reschedule_booking",
     "mark_attended",
     "mark_late",
     "mark_no_show",

@@ -1,0 +1,66 @@
+"""POST /scheduling-bookings/{id}/reschedule (contract §3 item 4b), with Idempotency-Key (§1).
+
+The same reschedule service as the voice tool and the booker's page (services/booking_reschedule).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from scheduling.api.app import current_principal, requires
+from scheduling.api.routes.cancel_booking import ID_PATTERN, CancelledBookingOut, public_booking
+from scheduling.api.routes.create_booking import json_response
+from scheduling.api.schemas import documented
+from scheduling.services.booking_reschedule import reschedule_booking
+from scheduling.services.idempotency import idempotency_key_from, run_once
+
+router = Router()
+
+
+class RescheduleBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    date: str = Field(description="YYYY-MM-DD in `timezone`", max_length=32)
+    time: str = Field(description="HH:MM (24 h) in `timezone`", max_length=16)
+    timezone: str | None = Field(default=None, max_length=64, description="Default: the booking's time zone")
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class RescheduleData(BaseModel):
+    success: bool
+    booking: CancelledBookingOut  # type: ignore[valid-type]
+    previous_booking_id: str
+
+
+class RescheduleResponse(BaseModel):
+    data: RescheduleData
+
+
+@router.post(
+    "/scheduling-bookings/<booking_id>/reschedule",
+    summary="Move a confirmed booking: the new booking first, then the old one is cancelled",
+    middlewares=[requires("company:write")],
+    responses=documented(201, RescheduleResponse, 404, 409, 503),
+)
+def reschedule_booking_route(
+    booking_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    body: Annotated[RescheduleBody, Body()],
+):  # noqa: ANN201 - a typed Response would be validated as a model
+    company_id = current_principal().company_id
+    key = idempotency_key_from(dict(router.current_event.headers or {}))
+
+    def reschedule() -> tuple[int, dict]:
+        moved = reschedule_booking(
+            company_id, booking_id, body.date, body.time, body.timezone, datetime.now(timezone.utc), body.reason
+        )
+        return 201, {"data": {"success": True, "booking": public_booking(moved.booking),
+                              "previous_booking_id": moved.previous.id}}
+
+    request = {"operation": "reschedule_booking", "booking_id": booking_id, **body.model_dump()}
+    status, payload, replayed = run_once(company_id, key, request, reschedule, router.lambda_context)
+    return json_response(status, payload, replayed)
