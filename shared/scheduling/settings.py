@@ -26,6 +26,10 @@ class Settings(BaseModel):
     notetaker_api_key_secret_arn: str | None = None
     # How long a warm function trusts a cached API key lookup; revocation takes effect within it.
     auth_cache_seconds: int = Field(default=60, ge=0, le=3600)
+    # Booker pages (docs/booker-pages.md): the HMAC key of their CSRF tokens. Deployed stacks read it
+    # from Secrets Manager (PAGE_SECRET_ARN); the default only serves the local server and tests.
+    page_secret: str = Field(default="local-booker-pages-secret-not-for-production", min_length=16)
+    page_secret_arn: str | None = None
 
 
 _ENV_NAMES = {
@@ -41,6 +45,8 @@ _ENV_NAMES = {
     "notetaker_base_url": "NOTETAKER_BASE_URL",
     "notetaker_api_key_secret_arn": "NOTETAKER_API_KEY_SECRET_ARN",
     "auth_cache_seconds": "AUTH_CACHE_SECONDS",
+    "page_secret": "PAGE_SECRET",
+    "page_secret_arn": "PAGE_SECRET_ARN",
 }
 
 
