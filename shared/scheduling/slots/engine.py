@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from scheduling.slots.inputs import SCHEDULING_TYPES, HostCalendar, Slot, SlotRules
 from scheduling.slots.ranges import Span, TimeRange, merge_widened, subtract_spans
-from scheduling.slots.windows import ONE_DAY, DayMemo, host_day_spans, local_dates
+from scheduling.slots.windows import ONE_DAY, WindowMemo
 from scheduling.timezones import local_date, start_of_local_day
 
 _ONE_MICROSECOND = timedelta(microseconds=1)
@@ -49,7 +49,7 @@ def compute_slots(
     lower, upper = max(query.start, bookable.start), min(query.end, bookable.end)
     if not hosts or lower >= upper:
         return []
-    memo: DayMemo = {}
+    memo = WindowMemo()
     offsets = _grid_offsets(rules.interval_minutes)
     # Tag each host's free starts with the host's position and sort: equal starts become
     # neighbours. (Sorting beats a dict here: hashing an aware datetime costs microseconds.)
@@ -151,39 +151,38 @@ def _free_starts(
     rules: SlotRules,
     lower: datetime,
     upper: datetime,
-    memo: DayMemo,
+    memo: WindowMemo,
     offsets: list[timedelta],
 ) -> list[datetime]:
     """Grid points s of this host with lower ≤ s < upper whose [s, s + duration) is free."""
     availability = host.availability
     tz = availability.timezone
     # The day before too: its windows are converted on that date and may still reach `lower`.
-    days = local_dates(lower.astimezone(tz).date() - ONE_DAY, upper.astimezone(tz).date())
+    windows = memo.windows(availability, lower.astimezone(tz).date() - ONE_DAY, upper.astimezone(tz).date())
     busy = busy_spans(host, rules)
     busy_ends = [end for _, end in busy]
     duration = timedelta(minutes=rules.duration_minutes)
     interval_seconds = rules.interval_minutes * 60
     latest_end = upper - _ONE_MICROSECOND + duration  # a slot may start just before `upper`
     starts: list[datetime] = []
-    for day in days:
-        for window_start, window_end in host_day_spans(availability, day, memo):
-            if window_end <= lower or window_start >= upper:
+    for window_start, window_end in windows:
+        if window_end <= lower or window_start >= upper:
+            continue
+        for free_start, free_end in subtract_spans((window_start, window_end), busy, busy_ends):
+            earliest = free_start if free_start > lower else lower
+            latest = (free_end if free_end < latest_end else latest_end) - duration  # last that fits
+            if earliest > latest:
                 continue
-            for free_start, free_end in subtract_spans((window_start, window_end), busy, busy_ends):
-                earliest = free_start if free_start > lower else lower
-                latest = (free_end if free_end < latest_end else latest_end) - duration  # last that fits
-                if earliest > latest:
-                    continue
-                # Steps k with earliest ≤ window_start + k × interval ≤ latest. Counted in whole
-                # seconds and inline: timedelta × int, timedelta // timedelta and extra function
-                # calls each cost about a microsecond, and this runs for every free span.
-                ahead, last = earliest - window_start, latest - window_start
-                ahead_seconds = ahead.days * 86_400 + ahead.seconds + (ahead.microseconds > 0)
-                first_step = -(-ahead_seconds // interval_seconds)  # ceil
-                last_step = (last.days * 86_400 + last.seconds) // interval_seconds
-                while last_step >= len(offsets):
-                    offsets.append(offsets[-1] + offsets[1])
-                starts += [window_start + offset for offset in offsets[first_step : last_step + 1]]
+            # Steps k with earliest ≤ window_start + k × interval ≤ latest. Counted in whole
+            # seconds and inline: timedelta × int, timedelta // timedelta and extra function
+            # calls each cost about a microsecond, and this runs for every free span.
+            ahead, last = earliest - window_start, latest - window_start
+            ahead_seconds = ahead.days * 86_400 + ahead.seconds + (ahead.microseconds > 0)
+            first_step = -(-ahead_seconds // interval_seconds)  # ceil
+            last_step = (last.days * 86_400 + last.seconds) // interval_seconds
+            while last_step >= len(offsets):
+                offsets.append(offsets[-1] + offsets[1])
+            starts += [window_start + offset for offset in offsets[first_step : last_step + 1]]
     return starts
 
 

@@ -54,3 +54,24 @@ def host_day_spans(availability: HostAvailability, day: date, memo: DayMemo | No
 def window_spans(availability: HostAvailability, first: date, last: date, memo: DayMemo | None = None) -> list[Span]:
     """The host's windows on local dates `first`..`last`, as UTC spans in start order."""
     return [span for day in local_dates(first, last) for span in host_day_spans(availability, day, memo)]
+
+
+class WindowMemo:
+    """One request's converted windows, shared by its hosts.
+
+    Colleagues usually have equal hours (often the company's), so a host whose availability
+    equals an earlier host's reuses its whole window list; others still share converted days
+    with any host in the same zone and hours that day.
+    """
+
+    def __init__(self) -> None:
+        self.days: DayMemo = {}
+        self._by_availability: dict[tuple[HostAvailability, date, date], list[Span]] = {}
+
+    def windows(self, availability: HostAvailability, first: date, last: date) -> list[Span]:
+        """`window_spans(availability, first, last)`, computed once per request."""
+        key = (availability, first, last)
+        spans = self._by_availability.get(key)
+        if spans is None:
+            spans = self._by_availability[key] = window_spans(availability, first, last, self.days)
+        return spans
