@@ -119,6 +119,18 @@ def _check_body_size(app: APIGatewayRestResolver) -> None:
         )
 
 
+def _raised_reading_the_body(error: BaseException) -> bool:
+    """Whether Powertools failed while parsing the body (a Content-Type it does not read, multipart
+    without a boundary…): it raises plain exceptions there, which are the caller's fault, not ours."""
+    tb = error.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "_get_body" and code.co_filename.endswith("openapi_validation.py"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _guard_request(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
     _check_body_size(app)
     response = next_middleware(app)
@@ -141,8 +153,9 @@ def build_app(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
-        if isinstance(error, (UnicodeDecodeError, json.JSONDecodeError)):
-            return error_response(app, InvalidBody("The request body is not valid UTF-8 JSON."))
+        if isinstance(error, (UnicodeDecodeError, json.JSONDecodeError)) or _raised_reading_the_body(error):
+            refusal = _refusal_before_validation(app)
+            return error_response(app, refusal or InvalidBody("The request body could not be read as UTF-8 JSON."))
         rid = request_id(app)
         logger.exception("unhandled error", extra={"request_id": rid})
         return error_response(

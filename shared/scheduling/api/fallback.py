@@ -30,6 +30,11 @@ KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/scheduling/voice/{event_type_id}/book": {"POST"},
     "/v1/scheduling/voice/cancel-booking": {"POST"},
     "/v1/scheduling/voice/reschedule-booking": {"POST"},
+    # booker pages (HTML, at the root; not in the OpenAPI document)
+    "/book/{company_slug}/manage/{token}": {"GET"},
+    "/book/{company_slug}/manage/{token}/cancel": {"POST"},
+    "/book/{company_slug}/manage/{token}/reschedule": {"POST"},
+    "/book/{company_slug}/{event_type_slug}": {"GET", "POST"},
 }
 
 
