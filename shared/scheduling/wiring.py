@@ -8,12 +8,27 @@ from typing import Any
 from scheduling.settings import get_settings
 
 
+# Throttling, 5xx answers and timeouts are retried by botocore ("standard" mode:
+# exponential backoff with full jitter, at most 1 + 2 s of sleep here). 3 attempts × a 2 s read
+# timeout + backoff stays under the functions' 15 s timeout, so an exhausted retry still answers
+# 503 TEMPORARILY_UNAVAILABLE (observability.transient_failure) rather than timing out. (The
+# default "legacy" mode retries DynamoDB 10 times, up to ~25 s: past the Lambda timeout.)
+DYNAMODB_RETRIES = {"mode": "standard", "total_max_attempts": 3}
+
+
 @lru_cache(maxsize=1)
 def table() -> Any:
     import boto3
+    from botocore.config import Config
+
+    from scheduling import observability
 
     settings = get_settings()
-    return boto3.resource("dynamodb", region_name=settings.aws_region).Table(settings.table_name)
+    config = Config(retries=DYNAMODB_RETRIES, connect_timeout=1, read_timeout=2)  # type: ignore[arg-type]
+    resource = boto3.resource("dynamodb", region_name=settings.aws_region, config=config)
+    observability.logger()  # structured logs for every process that uses the table, jobs included
+    observability.instrument_dynamodb(resource.meta.client)
+    return resource.Table(settings.table_name)
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from scheduling import wiring
+from scheduling import observability, wiring
 from scheduling.api.validation_errors import domain_error_from_validation
 from scheduling.errors import DomainError, InvalidBody
 from scheduling.services.auth import Authenticator, Principal, require_scope
@@ -54,7 +54,7 @@ def error_response(app: APIGatewayRestResolver, error: DomainError) -> Response:
     headers: dict[str, Any] = {"X-Request-Id": request_id(app)}
     if error.status == 401:
         headers["WWW-Authenticate"] = "Bearer"
-    if error.status == 429 and "retry_after_seconds" in error.details:
+    if error.status in (429, 503) and "retry_after_seconds" in error.details:
         headers["Retry-After"] = str(error.details["retry_after_seconds"])
     return Response(
         status_code=error.status,
@@ -66,6 +66,7 @@ def error_response(app: APIGatewayRestResolver, error: DomainError) -> Response:
 
 def _admit(app: APIGatewayRestResolver, scopes: tuple[str, ...]) -> Principal:
     principal = authenticator().authenticate(dict(app.current_event.headers or {}))
+    observability.bind(company_id=principal.company_id)
     enforce_rate_limits(principal, datetime.now(UTC))  # before any work (contract §1)
     require_scope(principal, *scopes)
     return principal
@@ -138,12 +139,23 @@ def _guard_request(app: APIGatewayRestResolver, next_middleware: NextMiddleware)
     return response
 
 
+class ObservedResolver(APIGatewayRestResolver):
+    """The resolver with each request's log context (request id, route) set before anything runs,
+    request validation included, and a closing log line with status and duration."""
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return observability.observe_request(event, context, lambda: super(ObservedResolver, self).resolve(
+            event, context))
+
+
 def build_app(*routers: Router) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True, strip_prefixes=["/v1"])
+    app = ObservedResolver(enable_validation=True, strip_prefixes=["/v1"])
     app.use([_guard_request])
 
     @app.exception_handler(DomainError)
     def _domain_error(error: DomainError) -> Response:
+        if error.code == "SLOT_UNAVAILABLE":
+            observability.emit(SlotUnavailable=1)
         return error_response(app, error)
 
     @app.exception_handler(RequestValidationError)
@@ -156,6 +168,8 @@ def build_app(*routers: Router) -> APIGatewayRestResolver:
         if isinstance(error, (UnicodeDecodeError, json.JSONDecodeError)) or _raised_reading_the_body(error):
             refusal = _refusal_before_validation(app)
             return error_response(app, refusal or InvalidBody("The request body could not be read as UTF-8 JSON."))
+        if (unavailable := observability.transient_failure(error)) is not None:  # 503, not 500
+            return error_response(app, unavailable)
         rid = request_id(app)
         logger.exception("unhandled error", extra={"request_id": rid})
         return error_response(

@@ -7,6 +7,8 @@ envelope would be read out or misread. Here:
 * what happens before a tool runs keeps its HTTP status with a text body: 401 (no or bad API
   key, or a bad X-Retell-Signature; with `WWW-Authenticate: Bearer`), 403 (scope), 429 (rate
   limit, with Retry-After), 413 (body over 64 KiB), 404 (unknown path);
+* DynamoDB still throttled or failing after botocore's retries is a 503 text
+  `TEMPORARILY UNAVAILABLE: …` with Retry-After (docs/reliability.md);
 * an unexpected crash is a 500 text naming the request id (the write tools catch their own and
   answer 200 `… FAILED`, since a 5xx could make Retell or the agent retry a half-done write).
 Auth, scopes and rate limits are the JSON API's own (`requires`).
@@ -21,8 +23,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
-from scheduling import wiring
-from scheduling.api.app import MAX_BODY_BYTES, current_principal, request_id
+from scheduling import observability, wiring
+from scheduling.api.app import MAX_BODY_BYTES, ObservedResolver, current_principal, request_id
 from scheduling.errors import DomainError, NotFound
 from scheduling.voice.answers import VoiceAnswer
 from scheduling.voice.signature import header_value, verify_signature
@@ -74,7 +76,7 @@ def _guard(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Resp
 
 
 def build_voice_app(*routers: Router) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(strip_prefixes=["/v1"])
+    app = ObservedResolver(strip_prefixes=["/v1"])
     app.use([_guard])
 
     @app.exception_handler(DomainError)
@@ -88,6 +90,10 @@ def build_voice_app(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
+        if (unavailable := observability.transient_failure(error)) is not None:
+            return Response(status_code=503, content_type=TEXT, body=error_text(unavailable),
+                            headers={"X-Request-Id": request_id(app),
+                                     "Retry-After": str(observability.RETRY_AFTER_SECONDS)})
         rid = request_id(app)
         logger.exception("unhandled error in a voice tool", extra={"request_id": rid})
         return Response(status_code=500, content_type=TEXT, headers={"X-Request-Id": rid},
