@@ -60,7 +60,7 @@ def booking_page(company_slug: str, event_type_slug: str, now: datetime, *, tz: 
     zone = zone_or_company(tz, company)
     picker, note = None, None
     try:
-        picker = build_picker(company.id, event_type.id, event_type.max_advance_days, zone, now, day=day, start=start)
+        picker = build_picker(company.id, event_type.id, zone, now, day=day, start=start)
     except DomainError as error:  # a calendar outage still shows the page, without times
         if error.status < 500:
             raise

@@ -66,12 +66,15 @@ def booking_ids_for_token(table: Any, token: str) -> list[tuple[str, str]]:
 def find_managed_booking(company_slug: str, token: str, now: datetime) -> ManagedBooking:
     """The booking this management link opens; raises LinkNotFound (404) or LinkExpired (410)."""
     missing = LinkNotFound("This link does not open a booking.")
-    if not is_token(token):
+    if not is_token(token) or not is_slug(company_slug):
+        raise missing
+    candidates = booking_ids_for_token(wiring.table(), token.lower())
+    if not candidates:  # a guess costs one Query, not the company look-up too
         raise missing
     company = company_by_slug(company_slug)
     if company is None:
         raise missing
-    for company_id, booking_id in booking_ids_for_token(wiring.table(), token.lower()):
+    for company_id, booking_id in candidates:
         if company_id != company.id:
             continue
         booking = wiring.bookings().get(company_id, booking_id)

@@ -73,17 +73,16 @@ def view_of(managed: ManagedBooking, token: str, now: datetime, *, day: str | No
     can_change = booking.status == "confirmed" and not has_started
     picker, note = None, None
     if can_change:
-        event_type = wiring.companies().get_event_type(company.id, booking.event_type_id)
-        if event_type is None or not event_type.offers_slots:
-            note = "This appointment type can no longer be booked online, so it cannot be moved here."
-        else:
-            try:
-                picker = build_picker(company.id, event_type.id, event_type.max_advance_days, tz, now,
-                                      day=day, start=start, exclude=booking.starts_at)
-            except DomainError as error:
-                if error.status < 500:
-                    raise
+        try:
+            picker = build_picker(company.id, booking.event_type_id, tz, now, day=day, start=start,
+                                  exclude=booking.starts_at)
+        except DomainError as error:
+            if error.code == "EVENT_TYPE_NOT_FOUND":
+                note = "This appointment type can no longer be booked online, so it cannot be moved here."
+            elif error.status >= 500:
                 note = "We could not load the free times just now. Please reload the page in a minute."
+            else:
+                raise
     local_start = booking.starts_at.astimezone(tz)
     return ManagePage(
         company=company, booking=booking, token=token, event_type_name=booking.event_type_name,

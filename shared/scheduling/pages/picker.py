@@ -58,7 +58,6 @@ def short_label(day: date) -> str:
 def build_picker(
     company_id: str,
     event_type_id: str,
-    max_advance_days: int,
     tz: ZoneInfo,
     now: datetime,
     *,
@@ -66,7 +65,11 @@ def build_picker(
     start: str | None = None,
     exclude: datetime | None = None,
 ) -> Picker:
-    """Slots of the event type for two weeks in `tz`; `exclude` drops one start (the current booking)."""
+    """Slots of the event type for two weeks in `tz`; `exclude` drops one start (the current booking).
+
+    Raises what `list_available_slots` raises (EVENT_TYPE_NOT_FOUND when it is no longer bookable,
+    503 CALENDAR_UNAVAILABLE when busy times cannot be read).
+    """
     today = local_date(now, tz)
     wanted = _parse(day)
     first = _parse(start) or today
@@ -86,7 +89,7 @@ def build_picker(
         local = slot.start.astimezone(tz)
         by_day.setdefault(local.date(), []).append(TimeOption(local.strftime("%H:%M"), format_time(local)))
     chosen = wanted if wanted in by_day else (min(by_day) if by_day else None)
-    horizon = today + timedelta(days=max_advance_days)
+    horizon = today + timedelta(days=listing.event_type.max_advance_days)
     return Picker(
         timezone=tz.key,
         start=first.isoformat(),
