@@ -186,8 +186,14 @@ def make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(data)
 
-        # TRACE too: an undeclared method is the catch-all's 405 envelope, not http.server's HTML 501.
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = do_TRACE = _serve
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY…) goes to the catch-all too: a 405/404 envelope, not
+            # http.server's HTML 501.
+            if name.startswith("do_"):
+                return self._serve
+            raise AttributeError(name)
 
     return Handler
 
