@@ -6,19 +6,18 @@ import logging
 from typing import Any
 
 from scheduling.jobs import event_now
-from scheduling.services.token_expiry import expire_due_tokens, sweep_company
+from scheduling.services.token_expiry import expire_due_tokens
 
 logger = logging.getLogger("scheduling.jobs.expire_tokens")
 
 
 def run(event: dict[str, Any]) -> dict[str, int]:
-    """Due-index pass; plus a BookingsByStart sweep for any `detail.company_ids` (seeded bookings).
+    """Clear what the due index holds up to the event's time; returns {"due", "expired", "already_gone"}.
 
-    Returns {"due", "expired", "already_gone", "swept"}.
+    Every booking with a token has a due item: created ones from the create hook, seeded ones
+    from the seed loader.
     """
     now = event_now(event)
     summary = expire_due_tokens(now)
-    company_ids = ((event or {}).get("detail") or {}).get("company_ids") or []
-    summary["swept"] = sum(sweep_company(str(company_id), now) for company_id in company_ids)
     logger.info("expire_tokens at %s: %s", now.isoformat(), summary)
     return summary

@@ -11,9 +11,7 @@ token from the booking (and from the BookingByToken index) *only if it is still 
 recorded* — a token that was already replaced or cleared is left alone — and deletes the due item
 in the same transaction. At the expiry instant itself the token counts as expired.
 
-Bookings that never went through the hook (seed files) have no due item: `sweep_company` finds
-them with a Query over BookingsByStart (start ≤ now − 24 h, token still set) and clears the
-expired ones; the job runs it for the companies named in the event's `detail.company_ids`.
+Seeded bookings get the same due item from the seed loader (`seed.apply_seed`).
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Key
 
 from scheduling import wiring
 from scheduling.domain.models import Booking
@@ -75,27 +73,6 @@ def expire_due_tokens(now: datetime, *, limit: int = 500) -> dict[str, int]:
                                due_item_key={"PK": item["PK"], "SK": item["SK"]})
         summary["expired" if cleared else "already_gone"] += 1
     return summary
-
-
-def sweep_company(company_id: str, now: datetime) -> int:
-    """Clear expired tokens of bookings without a due item (e.g. seeded); returns how many."""
-    table = wiring.table()
-    # ends_at ≥ starts_at, so a token expired by now belongs to a booking that started ≤ now − 24 h.
-    latest_start = keys.utc_iso(now - TOKEN_LIFETIME_AFTER_END)
-    condition = Key("BookingsByStartPK").eq(keys.company_pk(company_id)) & Key("BookingsByStartSK").lte(
-        f"{latest_start}#~")
-    kwargs: dict[str, Any] = {"IndexName": "BookingsByStart", "KeyConditionExpression": condition,
-                              "FilterExpression": Attr("BookingByTokenPK").exists()}
-    cleared = 0
-    while True:
-        page = table.query(**kwargs)
-        for item in page.get("Items", []):
-            expires = item.get("management_token_expires_at")
-            if expires and datetime.fromisoformat(str(expires).replace("Z", "+00:00")) <= now:
-                cleared += _clear_token(company_id, item["id"], item["management_token"], now)
-        if "LastEvaluatedKey" not in page:
-            return cleared
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def _clear_token(company_id: str, booking_id: str, token: str, now: datetime,
