@@ -22,6 +22,11 @@ class Page:
     path: str
 
     @property
+    def readable(self) -> str:
+        """The text with HTML entities decoded (what a reader sees, tags aside)."""
+        return unescape(self.text)
+
+    @property
     def location(self) -> str:
         """The redirect target resolved against this page's path, as a browser does."""
         return urljoin(self.path, self.headers["Location"])
