@@ -179,7 +179,12 @@ def emit(**values: float) -> None:
     provider.flush_metrics()
 
 
-def instrument_dynamodb(client: Any, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+def now() -> datetime:
+    """The wall clock the lag metrics compare due times with (a seam for tests)."""
+    return datetime.now(UTC)
+
+
+def instrument_dynamodb(client: Any) -> None:
     """Count, from the table's own traffic, what the metrics above describe (every caller, jobs too).
 
     Reads only data-model facts: booking items are `BOOKING#<id>` Puts guarded by
@@ -207,7 +212,7 @@ def instrument_dynamodb(client: Any, clock: Callable[[], datetime] = lambda: dat
                 elif parsed["Error"].get("Code") == "TransactionCanceledException":
                     emit(SlotConflicts=1)
             elif (kind := context.get("scheduling_due_kind")) and not failed:
-                _emit_due(kind, parsed.get("Items", []), clock())
+                _emit_due(kind, parsed.get("Items", []), now())
         except Exception:  # noqa: BLE001 - a metric must never break a request
             logging.getLogger("scheduling.observability").warning("metric not written", exc_info=True)
 
