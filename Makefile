@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)
 export AWS_DEFAULT_REGION ?= ap-southeast-2
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test unit lint-template build invoke bench admin venv clean
+.PHONY: run test unit lint-template build invoke bench admin venv clean browser-deps
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is needed (pyenv 3.12.1 or python3.12 on PATH)" >&2; exit 1; }
@@ -34,9 +34,20 @@ venv: $(VENV)/.installed
 run: $(VENV)/.installed
 	@$(PYTHON) -m tools.local_server --port $(PORT) $(if $(SEED),--seed $(SEED))
 
-## test: template lint + the whole pytest suite
-test: $(VENV)/.installed lint-template
+## test: template lint + the whole pytest suite (tests/browser needs browser-deps)
+test: $(VENV)/.installed lint-template browser-deps
 	$(PYTHON) -m pytest -q -n 2 -p no:cacheprovider tests
+
+## browser-deps: Debian chromium + chromium-driver for tests/browser, apt-installed only when missing.
+## A failed install only warns here: the browser tests then fail with a message saying what is missing.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo -n"; fi; \
+	  echo "browser-deps: installing chromium + chromium-driver (apt-get)"; \
+	  { $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends chromium chromium-driver; } >/dev/null 2>&1 \
+	    || echo "browser-deps: WARNING could not install chromium/chromium-driver; tests/browser will fail" >&2; \
+	fi
 
 unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -q tests/unit

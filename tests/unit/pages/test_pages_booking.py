@@ -104,3 +104,14 @@ def test_an_unknown_company_or_event_type_is_a_friendly_404_page(workspace, brow
         page = browser.get(path)
         assert page.status == 404, path
         assert page.headers["Content-Type"].startswith("text/html") and '"error"' not in page.text
+
+
+def test_the_pages_inline_stylesheet_is_exactly_the_one_their_content_security_policy_allows(workspace, browser):
+    import base64
+    import hashlib
+
+    page = browser.get(PATH)
+    css = re.search(r"<style>(.*?)</style>", page.text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in page.headers["Content-Security-Policy"]
+    assert "font:" in css and "&#34;" not in css  # the real stylesheet, not an escaped copy
