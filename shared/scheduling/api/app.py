@@ -15,8 +15,9 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from scheduling import observability, wiring
+from scheduling.api.fallback import allowed_methods
 from scheduling.api.validation_errors import domain_error_from_validation
-from scheduling.errors import DomainError, InvalidBody
+from scheduling.errors import DomainError, InvalidBody, NotFound
 from scheduling.services.auth import Authenticator, Principal, require_scope
 from scheduling.services.rate_limits import enforce_rate_limits
 
@@ -179,6 +180,15 @@ def build_app(*routers: Router) -> APIGatewayRestResolver:
 
     @app.not_found
     def _not_found(_: Exception) -> Response:
+        event = app.current_event
+        if event.http_method in (allowed_methods(event.path) or ()):
+            # A declared route whose id Powertools' pattern refuses (`#`, `€`, emoji…): the key is
+            # checked first, as on every route, and then nothing has that id.
+            try:
+                authenticator().authenticate(dict(event.headers or {}))
+            except DomainError as refusal:
+                return error_response(app, refusal)
+            return error_response(app, NotFound("Nothing with that id exists."))
         return error_response(
             app,
             DomainError(
