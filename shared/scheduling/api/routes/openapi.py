@@ -56,6 +56,8 @@ def openapi_document() -> str:
             security=[{"bearer": []}, {"apiKey": []}],
         )
     )
+    # /health needs no key (Powertools drops an empty per-route `security`, so set it here).
+    schema["paths"]["/health"]["get"]["security"] = []
     return json.dumps(schema)
 
 
