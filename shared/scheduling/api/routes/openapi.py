@@ -56,6 +56,12 @@ def openapi_document() -> str:
             security=[{"bearer": []}, {"apiKey": []}],
         )
     )
+    # Validation errors are 400 INVALID_BODY / MISSING_FIELDS / VALIDATION_ERROR: never promise a 422.
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            operation["responses"].pop("422", None)
+    for unused in ("HTTPValidationError", "ResponseValidationError", "ValidationError"):
+        schema.get("components", {}).get("schemas", {}).pop(unused, None)
     # /health needs no key (Powertools drops an empty per-route `security`, so set it here).
     schema["paths"]["/health"]["get"]["security"] = []
     return json.dumps(schema)
