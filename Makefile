@@ -54,8 +54,8 @@ unit: $(VENV)/.installed
 
 lint-template: $(SAM_VENV)/.installed
 	@$(SAM_VENV)/bin/sam validate --lint --region ap-southeast-2 >/dev/null
-	@$(SAM_VENV)/bin/cfn-lint template.yaml
-	@echo "template.yaml: sam validate --lint and cfn-lint clean"
+	@$(SAM_VENV)/bin/cfn-lint template.yaml -a cfn_lint_serverless.rules
+	@echo "template.yaml: sam validate --lint and cfn-lint (with serverless rules) clean"
 
 ## build: sam build without Docker (needs python3.12 first on PATH), then report layer sizes
 build: $(SAM_VENV)/.installed

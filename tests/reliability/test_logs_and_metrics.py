@@ -22,6 +22,7 @@ from tests.integration.test_booking_create import WEDNESDAY
 from tests.reliability.http import api_event, invoke, scheduled
 from tests.reliability.test_crash_recovery import with_a_reminder_an_hour_before
 from tests.support.seeds import COMPANY_ID, CONSULT_ID, RW_KEY, booking_id
+from tools.sam_template import load_template
 
 CALLER = "+61412340000"  # the phone of seeded booking 0
 
@@ -182,6 +183,10 @@ def test_the_jobs_report_the_side_effect_backlog_and_how_late_the_oldest_reminde
     invoke("job_send_reminders", scheduled(reminder_due.isoformat()))
 
     metrics = emf()
+    # … every alarm of the template on our namespace watches a metric these runs wrote
+    alarms = [r["Properties"] for r in load_template()["Resources"].values()
+              if r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"].get("Namespace") == "Scheduling"]
+    assert len(alarms) == 2 and all(a["MetricName"] in metrics for a in alarms)
     assert metrics["SideEffectRetries"] == [1.0]
     # The insert failed inline, so its retry was due 1 minute after booking: 3 min + 90 s - 1 min late.
     assert 210 <= metrics["SideEffectOldestDueSeconds"][0] < 220
