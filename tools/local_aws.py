@@ -42,6 +42,65 @@ def _serialise_moto_calls() -> None:
     BotocoreStubber._serialised = True  # type: ignore[attr-defined]
 
 
+def _cheaper_transaction_rollback() -> None:
+    """moto deep-copies the whole table once per item of every TransactWriteItems (for rollback),
+    so a transaction's cost grows with everything stored. Snapshot only the items it touches."""
+    import copy as real_copy
+
+    from moto.dynamodb import models as dynamodb_models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    backend = dynamodb_models.DynamoDBBackend
+    if getattr(backend, "_cheap_rollback", False):
+        return
+    original = backend.transact_write_items
+
+    class _CopyWithoutTables:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real_copy, name)
+
+        @staticmethod
+        def deepcopy(value: Any, memo: Any = None) -> Any:
+            return value if isinstance(value, Table) else real_copy.deepcopy(value, memo)
+
+    dynamodb_models.copy = _CopyWithoutTables()  # type: ignore[assignment]
+
+    def key_of(table: Any, op: dict[str, Any]) -> dict[str, Any] | None:
+        attrs = op.get("Item") or op.get("Key") or {}
+        if table.hash_key_attr not in attrs or (table.range_key_attr and table.range_key_attr not in attrs):
+            return None
+        key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+        if table.range_key_attr:
+            key[table.range_key_attr] = attrs[table.range_key_attr]
+        return key
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            key = key_of(table, op) if table is not None else None
+            if key is not None:
+                saved.append((table, key, real_copy.deepcopy(self.get_item(table.name, key))))
+        try:
+            return original(self, transact_items)
+        except Exception:
+            for table, key, item in reversed(saved):
+                hash_value = DynamoType(key[table.hash_key_attr])
+                range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+                if item is None:
+                    table.delete_item(hash_value, range_value)
+                elif range_value is not None:
+                    table.items[hash_value][range_value] = item
+                else:
+                    table.items[hash_value] = item
+            raise
+
+    backend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    backend._cheap_rollback = True  # type: ignore[attr-defined]
+
+
 def start(env: dict[str, str] | None = None) -> None:
     """Point this process at an in-memory AWS and create the template's table. Idempotent."""
     global _mock
@@ -52,6 +111,7 @@ def start(env: dict[str, str] | None = None) -> None:
         from moto import mock_aws
 
         _serialise_moto_calls()
+        _cheaper_transaction_rollback()
         _mock = mock_aws()
         _mock.start()
     create_table()

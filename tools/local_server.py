@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"invalid seed {seed_path}: {error}\n")
         return 2
     api = LocalApi()
+    ThreadingHTTPServer.request_queue_size = 128  # the default backlog of 5 resets bursts of clients
     server = ThreadingHTTPServer((args.host, args.port), make_handler(api))
     server.daemon_threads = True
     base = f"http://{args.host}:{args.port}"
