@@ -43,6 +43,9 @@ def test_a_moved_booking_keeps_booker_and_opportunity_frees_the_old_slot_and_rot
         "mover@example.com", "Knee", "+61412000111")
     assert [a["email"] for a in stored_new["attendees"]] == ["friend@example.com"]
     assert stored_new["deal_id"] == created["crm"]["deal_id"]
+    opportunities = [o for o in api.get("/_local/crm").json["opportunities"]
+                     if o["contact_id"] == created["crm"]["contact_id"]]
+    assert [o["id"] for o in opportunities] == [created["crm"]["deal_id"]]  # no second opportunity
     assert stored_new["management_token"] not in (None, old_token)
     old = api.get(f"/v1/scheduling-bookings/{old_id}", key=RW_KEY).json["data"]
     assert old["status"] == "cancelled" and old["management_token"] is None

@@ -66,6 +66,8 @@ class CreateBookingInput:
     booker_state: str | None = None
     booker_timezone: str | None = None
     attendees: list[AttendeeInput] = field(default_factory=list)
+    # A rescheduled booking stays on its opportunity instead of opening one per the deal behaviour.
+    opportunity_id: str | None = None
 
 
 @dataclass
@@ -140,7 +142,7 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
             raise _slot_unavailable(company_id, event_type, asked, reason or "booked", now, the_company())
         host_ids = availability.booking_hosts(snapshot, slot)
         booking = _new_booking(booking_id, company_id, event_type, slot, host_ids, tz, request, booker, attendees, now)
-        crm = plan_booked(booking, event_type, booker, now)
+        crm = plan_booked(booking, event_type, booker, now, opportunity_id=request.opportunity_id)
         booking = booking.model_copy(update={"contact_id": crm.contact_id, "customer_id": crm.customer_id,
                                              "deal_id": crm.deal_id})
         hosts = {h.id: h for h in snapshot.hosts}

@@ -7,9 +7,9 @@ Order, so a caller can never end up with no booking:
 2. cancel the old one through `booking_cancel.cancel_booking`;
 3. if that cancel fails, cancel the new booking again (rollback) and report the failure: the
    caller keeps exactly the booking they had.
-Then the new booking takes over the old one's opportunity (`deal_id`), the old management token
-stops working (the new booking has its own), and a notetaker bot moves with it when that module
-is present. Reminders move by themselves: create schedules the new ones, cancel drops the old.
+The new booking is created on the old one's opportunity (`deal_id`; no second opportunity is
+opened), the old management token stops working (the new booking has its own), and a notetaker bot
+moves with it when that module is present. Reminders move by themselves: create schedules the new ones, cancel drops the old.
 
 Known limit: the old booking holds its slot until step 2, so moving a booking to a time that
 overlaps itself (10:00 → 10:15 with the same host) is refused as `booked`.
@@ -78,7 +78,6 @@ def reschedule_booking(
         raise ServiceUnavailable(
             "The original booking could not be cancelled, so nothing was changed.", fix="Retry in a few seconds."
         ) from error
-    new = _take_over(old, new)
     previous = _retire_token(cancelled.booking)
     _move_notetaker(old, new, now)
     return RescheduledBooking(new, previous, created)
@@ -90,6 +89,7 @@ def _same_booker(old: Booking, date: str, time: str, timezone: str) -> CreateBoo
         full_name=old.booker_name, email=old.booker_email, phone=old.booker_phone, message=old.message,
         company_name=old.company_name,
         attendees=[AttendeeInput(a.email, a.name, a.phone) for a in old.attendees],
+        opportunity_id=old.deal_id,
     )
 
 
@@ -98,16 +98,6 @@ def _roll_back(company_id: str, new: Booking, now: datetime) -> None:
         cancel_booking(company_id, new.id, ROLLBACK_REASON, now)
     except Exception:  # the caller now holds two bookings: loud in the logs, the answer still fails
         logger.exception("ROLLBACK FAILED: booking %s stays confirmed after a failed reschedule", new.id)
-
-
-def _take_over(old: Booking, new: Booking) -> Booking:
-    """The new booking keeps the old one's opportunity (create may have opened another)."""
-    if not old.deal_id or new.deal_id == old.deal_id:
-        return new
-    current = wiring.bookings().get(new.company_id, new.id) or new
-    moved = current.model_copy(update={"deal_id": old.deal_id})
-    wiring.bookings().save(moved)
-    return moved
 
 
 def _retire_token(previous: Booking) -> Booking:

@@ -74,7 +74,9 @@ def deal_name(template: str, *, event_type: str, customer_name: str, starts_at: 
         return template
 
 
-def plan_booked(booking: Booking, event_type: EventType, booker: BookerDetails, now: datetime) -> CrmPlan:
+def plan_booked(booking: Booking, event_type: EventType, booker: BookerDetails, now: datetime,
+                opportunity_id: str | None = None) -> CrmPlan:
+    """The CRM writes for a new booking; `opportunity_id` keeps an existing opportunity (reschedule)."""
     repo = crm_repository()
     company_id = booking.company_id
     found = repo.lookup(company_id, booker.email, booker.phone, booker.company_name)
@@ -92,7 +94,10 @@ def plan_booked(booking: Booking, event_type: EventType, booker: BookerDetails, 
     deal_id: str | None = None
     new_opportunity = False
     behaviour = event_type.booking_deal_behavior
-    if behaviour == "update_or_create" and contact and contact.get("latest_opportunity_id"):
+    if opportunity_id:
+        deal_id = opportunity_id
+        entries.append(repo.touch_opportunity_entry(company_id, deal_id, booking.id, now))
+    elif behaviour == "update_or_create" and contact and contact.get("latest_opportunity_id"):
         deal_id = contact["latest_opportunity_id"]
         entries.append(repo.touch_opportunity_entry(company_id, deal_id, booking.id, now))
     elif behaviour in ("create", "update_or_create"):
