@@ -1,9 +1,13 @@
-"""`make bench`: every figure in one report, printed and written to bench-results.json.
+"""`make bench`: every figure in one report, printed, written to bench-results.json and drawn in
+bench-results.png (tools/bench_chart.py).
 
 Machines are shared and noisy, so each timing stands next to a reference measured in the same run
 (docs: ../shared/docs/measurements.md). Sections: slot engine vs the brute-force reference,
-DynamoDB calls per request for each sample event, cold import of every function vs `import boto3`,
-layer sizes (after `make build`), and local-server latency at 1 and 20 concurrent clients.
+DynamoDB calls per request for each sample event (Scans must be 0: the run fails otherwise), cold
+import of every function vs `import boto3` (goal ≤ 1.5×; the heavy imports behind each function
+that misses it are named), layer sizes (after `make build`), and local-server latency at 1 and 20
+concurrent clients (goal: p95 at 20 ≤ 3× p95 at 1; see docs/reliability.md for why a 2-core,
+in-process server cannot meet it and what the figure means).
 """
 
 from __future__ import annotations
@@ -99,31 +103,54 @@ def dynamodb_calls() -> dict[str, Any]:
 
 # -------------------------------------------------------------------------------- cold imports
 _IMPORT_SNIPPET = """
-import time, importlib.util, sys
+import time, importlib.util, sys, json
 t = time.perf_counter()
 {body}
-print((time.perf_counter() - t) * 1000)
+ms = (time.perf_counter() - t) * 1000
+print(json.dumps([m for m in {heavy!r} if m in sys.modules]))
+print(ms)
 """
+IMPORT_GOAL = 1.5
+# Imports worth naming when a function misses the goal (module → what pulls it in).
+HEAVY_IMPORTS = {
+    "pydantic": "pydantic (domain models, settings)",
+    "aws_lambda_powertools.event_handler.openapi.models": "Powertools request validation / OpenAPI models",
+    "aws_lambda_powertools.utilities.idempotency": "Powertools idempotency",
+    "boto3": "boto3 at import time",
+    "googleapiclient": "Google API client",
+    "jinja2": "Jinja2 templates",
+    "aws_xray_sdk": "X-Ray SDK (Tracer)",
+    "pendulum": "pendulum",
+}
 
 
-def _time_fresh(body: str, runs: int) -> float:
-    samples = []
+def _time_fresh(body: str, runs: int) -> tuple[float, list[str]]:
+    samples, heavy = [], []
     for _ in range(runs):
-        out = subprocess.run([PYTHON, "-c", _IMPORT_SNIPPET.format(body=body)], env=ENV, cwd=ROOT,
-                             capture_output=True, text=True, check=True).stdout
-        samples.append(float(out.strip().splitlines()[-1]))
-    return statistics.median(samples)
+        out = subprocess.run([PYTHON, "-c", _IMPORT_SNIPPET.format(body=body, heavy=list(HEAVY_IMPORTS))], env=ENV,
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip().splitlines()
+        heavy = json.loads(out[-2])
+        samples.append(float(out[-1]))
+    return statistics.median(samples), heavy
 
 
-def cold_import(runs: int = 5) -> dict[str, Any]:
-    boto3_ms = _time_fresh("import boto3", runs)
+def cold_import(runs: int = 3) -> dict[str, Any]:
+    """Each function's module imported in a fresh interpreter, against `import boto3` timed before
+    and after (a drifting machine load moves both)."""
+    boto3_samples = [_time_fresh("import boto3", 1)[0] for _ in range(runs)]
     functions = {}
     for folder in sorted(p for p in (ROOT / "functions").iterdir() if (p / "app.py").is_file()):
         body = (f"spec = importlib.util.spec_from_file_location('app', {str(folder / 'app.py')!r})\n"
                 "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)")
-        ms = _time_fresh(body, runs)
-        functions[folder.name] = {"ms": round(ms, 1), "ratio_to_boto3": round(ms / boto3_ms, 2)}
-    return {"boto3_ms": round(boto3_ms, 1), "runs": runs, "functions": functions}
+        ms, heavy = _time_fresh(body, runs)
+        functions[folder.name] = {"ms": round(ms, 1), "heavy_imports": [HEAVY_IMPORTS[m] for m in heavy]}
+    boto3_samples += [_time_fresh("import boto3", 1)[0] for _ in range(runs)]
+    boto3_ms = statistics.median(boto3_samples)
+    for figures in functions.values():
+        figures["ratio_to_boto3"] = round(figures["ms"] / boto3_ms, 2)
+    over = {name: f["heavy_imports"] for name, f in functions.items() if f["ratio_to_boto3"] > IMPORT_GOAL}
+    return {"boto3_ms": round(boto3_ms, 1), "runs": runs, "goal_ratio": IMPORT_GOAL, "functions": functions,
+            "over_goal": over, "within_goal": len(functions) - len(over)}
 
 
 # ---------------------------------------------------------------------------------- layer sizes
@@ -167,16 +194,32 @@ def local_latency(requests_per_level: int = 60) -> dict[str, Any]:
                     assert call().status == 200
                     return (time.perf_counter() - started) * 1000
 
+                started_level = time.perf_counter()
                 with ThreadPoolExecutor(max_workers=clients) as pool:
                     durations = list(pool.map(timed, range(requests_per_level)))
-                levels[f"c{clients}"] = {"p50": _percentile(durations, 50), "p95": _percentile(durations, 95)}
+                elapsed = time.perf_counter() - started_level
+                levels[f"c{clients}"] = {"p50": _percentile(durations, 50), "p95": _percentile(durations, 95),
+                                         "requests_per_second": round(requests_per_level / elapsed, 1)}
             levels["p95_ratio_c20_to_c1"] = round(levels["c20"]["p95"] / max(levels["c1"]["p95"], 0.1), 2)
             results[label] = levels
+        results["note"] = (f"goal: p95 at 20 clients ≤ 3× p95 at 1; this server runs every request on {os.cpu_count()} "
+                           "cores with moto calls serialised, so 20 clients queue for CPU: the ratio measures "
+                           "queueing here, not Lambda (one request per container). See docs/reliability.md.")
         return results
     finally:
         process.terminate()
         process.wait(timeout=10)
         seed.unlink(missing_ok=True)
+
+
+def check(report: dict[str, Any]) -> list[str]:
+    """What the report says is broken (the run exits non-zero): any Scan, any section that crashed."""
+    problems = [f"{key}: {section['error']}" for key, section in report.items()
+                if isinstance(section, dict) and "error" in section]
+    calls = report.get("dynamodb_calls", {})
+    problems += [f"{label} made {figures['scans']} Scan(s)" for label, figures in calls.items()
+                 if isinstance(figures, dict) and figures.get("scans")]
+    return problems
 
 
 def main() -> int:
@@ -193,7 +236,17 @@ def main() -> int:
         print(json.dumps(report[key], indent=2))
     (ROOT / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
     print("wrote bench-results.json")
-    return 0
+    try:
+        from tools.bench_chart import render
+
+        render(report, ROOT / "bench-results.png")
+        print("wrote bench-results.png")
+    except ImportError as error:  # matplotlib is in requirements-dev.txt; say so rather than crash
+        print(f"no chart: {error}")
+    problems = check(report)
+    for problem in problems:
+        print(f"FAILED: {problem}")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
