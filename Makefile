@@ -61,6 +61,10 @@ lint-template: $(SAM_VENV)/.installed
 build: $(SAM_VENV)/.installed
 	PATH="$(dir $(PY312)):$$PATH" $(SAM_VENV)/bin/sam build
 	@du -sm .aws-sam/build/DependenciesLayer .aws-sam/build/SharedLayer
+	@# Lambda refuses more than 250 MB unzipped for a function with its layers; keep a margin.
+	@total=$$(du -smc .aws-sam/build/DependenciesLayer .aws-sam/build/SharedLayer | tail -1 | cut -f1); \
+	  if [ "$$total" -gt 200 ]; then echo "layers are $$total MB unzipped: over the 200 MB budget" >&2; exit 1; fi; \
+	  echo "layers: $$total MB unzipped (budget 200 MB, Lambda limit 250 MB)"
 
 ## invoke: run one function in-process on a sample event, like `sam local invoke`
 invoke: $(VENV)/.installed
