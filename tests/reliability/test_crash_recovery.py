@@ -122,7 +122,8 @@ def test_a_cancel_whose_process_died_after_its_commit_gets_its_email_and_event_d
     assert [e["kind"] for e in OUTBOX.for_booking(booking.id)["emails"]] == ["confirmation", "cancellation"]
 
 
-def test_with_calendar_inserts_and_email_both_down_a_booking_is_still_confirmed_and_finished_once_they_recover(workspace):
+def test_with_calendar_inserts_and_email_both_down_a_booking_is_still_confirmed_and_finished_once_they_recover(
+        workspace):
     OUTBOX.fail_next("calendar.insert", None)  # (free/busy reads fail closed: docs/availability.md)
     OUTBOX.fail_next("email", None)
     body = {"event_type_id": CONSULT_ID, "date": WEDNESDAY.isoformat(), "time": "11:00",
