@@ -207,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from tools import local_aws
 
+    # Management and rebooking links in local emails should open this server's own pages.
+    os.environ.setdefault("APP_BASE_URL", f"http://{args.host}:{args.port}")
     local_aws.start()
     from scheduling.seed import SeedError
     from tools.local_inspection import seed_workspace

@@ -23,7 +23,7 @@ NOTIFICATIONS = {
     "rebooking": [{"offset_minutes": 1440, "channels": ["email"], "recipients": "booker",
                    "email_subject": "Still keen?", "email_body": "Pick a new time: {rebook_link}"}],
 }
-REBOOK = "http://127.0.0.1:3000/book/harbour-physio/free-consultation"
+REBOOK_PATH = "/book/harbour-physio/free-consultation"  # links point at the server that sent them
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ def test_a_booking_made_over_http_gets_its_reminder_once_from_the_job_and_none_a
     assert (early["job"], early["time"], early["summary"]["sent"]) == ("send_reminders", iso(starts - timedelta(
         minutes=61)), 0)
     assert (on_time["summary"]["sent"], after["summary"]["sent"]) == (1, 0)
-    manage = f"http://127.0.0.1:3000/book/harbour-physio/manage/{detail['management_token']}"
+    manage = f"{api.base}/book/harbour-physio/manage/{detail['management_token']}"
     assert [e for e in emails_for(api, kept["id"]) if e["kind"] == "pre_meeting"] == [
         {"kind": "pre_meeting", "to": ["rosa@example.com"], "subject": "Reminder: Free Consultation at 10:00 AM",
          "body": f"Hi Rosa Diaz, see you at 10:00 AM. Manage: {manage}", "booking_id": kept["id"]}]
@@ -110,8 +110,8 @@ def test_mark_no_show_notifies_now_schedules_rebooking_and_repeating_it_sends_no
     assert (repeat.json["data"]["notifications_sent"], repeat.json["data"]["activity_id"]) == (0, data["activity_id"])
     assert rebooking["summary"]["sent"] == 1
     assert [(e["kind"], e["subject"], e["body"]) for e in emails_for(api, booking)] == [
-        ("no_show", "Sorry we missed you", f"Rebook: {REBOOK}"),
-        ("rebooking", "Still keen?", f"Pick a new time: {REBOOK}")]
+        ("no_show", "Sorry we missed you", f"Rebook: {api.base}{REBOOK_PATH}"),
+        ("rebooking", "Still keen?", f"Pick a new time: {api.base}{REBOOK_PATH}")]
     activities = [a for a in api.get("/_local/crm").json["activities"] if a["booking_id"] == booking]
     assert [(a["id"], a["type"]) for a in activities] == [(data["activity_id"], "no_show")]
 
