@@ -164,8 +164,6 @@ def test_a_reminder_outlives_an_ses_and_sns_outage_and_is_delivered_once_when_th
     assert [s["to"] for s in sent["sms"]] == ["+61412000111"]
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (docs/reliability.md): the notetaker hook of a cancel runs after "
-                                        "the commit and is not recorded as work, so a crash there keeps the bot")
 def test_a_cancel_killed_before_its_notetaker_hook_still_has_the_bot_removed_by_the_jobs(workspace, monkeypatch):
     from scheduling.services.notetaker import schedule_notetaker
 

@@ -20,6 +20,7 @@ from scheduling import wiring
 from scheduling.domain.models import Booking
 from scheduling.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from scheduling.repositories.bookings import LedgerConflict
+from scheduling.services import notetaker
 from scheduling.services.crm import cancelled_activity_entry
 from scheduling.services.side_effects import Outcome, cancelled_effects, perform_all, side_effect_repository
 
@@ -61,6 +62,7 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
             "status": "cancelled", "cancellation_reason": reason, "cancelled_at": now, "updated_at": now})
         extra = [*(effects_repo.obsolete_entry(e, now) for e in obsolete),
                  *(effects_repo.put_entry(e) for e in new),
+                 *notetaker.cancel_entries(booking, now),
                  cancelled_activity_entry(booking, reason, now)]
         try:
             bookings.cancel(cancelled, extra)
@@ -70,8 +72,7 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
             continue
         outcome = perform_all(new, cancelled, now)
         _cancel_reminders(company_id, booking_id, now)
-        from scheduling.services.notetaker import on_booking_cancelled  # notetaker hook (issue 7, docs/notetaker.md)
-        on_booking_cancelled(cancelled, now=now)  # deletes the bot; a provider outage is retried by bill_notetaker
+        notetaker.on_booking_cancelled(cancelled, now=now)  # deletes the bot; a crash or outage: bill_notetaker
         return CancelledBooking(cancelled, already_cancelled=False, side_effects=outcome)
     raise ServiceUnavailable("The booking kept changing while we cancelled it; nothing was cancelled.",
                              fix="Retry in a few seconds.")

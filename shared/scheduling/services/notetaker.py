@@ -201,6 +201,24 @@ def _delete_quietly(bot_id: str, booking_id: str) -> bool:
 
 
 # hooks for the booking services ---------------------------------------------------------------
+def cancel_entries(booking: Booking, now: datetime) -> list[dict[str, Any]]:
+    """TransactWriteItems entries that commit with a cancel, so removing its bot is recorded work.
+
+    A scheduled bot that has not joined yet becomes `delete_pending` on the retry index: the hook
+    below deletes it right after the commit, and if the process dies first, bill_notetaker's retry
+    pass deletes it. A bot still waiting to be created is simply dropped.
+    """
+    record = notetaker_records().get(booking.company_id, booking.id)
+    if record is None:
+        return []
+    if record.state == "create_pending":
+        return [notetaker_records().transition_entry(record, state="removed", now=now)]
+    if record.state != "scheduled" or not record.bot_id or (record.join_at is not None and record.join_at <= now):
+        return []
+    return [notetaker_records().transition_entry(record, state="delete_pending", now=now,
+                                                 due=(RETRY, now + RETRY_DELAY))]
+
+
 def on_booking_cancelled(booking: Booking, *, now: datetime | None = None) -> str:
     """Remove the bot of a booking that was just cancelled; returns what happened:
 
@@ -217,6 +235,8 @@ def on_booking_cancelled(booking: Booking, *, now: datetime | None = None) -> st
         if record.state == "create_pending":
             records.transition(record, state="removed", now=now)
             return "removed"
+        if record.state == "delete_pending" and record.bot_id:  # marked by the cancel's own commit
+            return _remove_bot(record, now)
         if record.state != "scheduled" or not record.bot_id:
             return "none"
         if record.join_at is not None and record.join_at <= now:
