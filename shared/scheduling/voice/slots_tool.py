@@ -24,7 +24,7 @@ from scheduling.voice.answers import VoiceAnswer, fix_for, reason_for
 from scheduling.voice.caller import caller_zone
 from scheduling.voice.envelope import parse_voice_body
 from scheduling.voice.preferences import DayPreference, TimePreference, parse_preferences
-from scheduling.voice.texts import DaySlots, Offering, finish, no_slots_text, slots_text
+from scheduling.voice.texts import DaySlots, Offering, failed_text, finish, no_slots_text, slots_text
 
 _ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 SLOTS_FAILED = "COULD NOT LIST TIMES:"
@@ -88,10 +88,12 @@ def nearest_day(days: dict[date, list[datetime]], pref: DayPreference) -> DaySlo
 
 
 def slots_failed_text(error: DomainError) -> str:
-    lines = [f"{SLOTS_FAILED} {reason_for(error).rstrip('. ')}."]
+    # failed_text clips reason and fix like the other tools' failures: a 60 KB preferred_day or
+    # argument name is not read back to the agent.
+    lines = [failed_text(SLOTS_FAILED, reason_for(error))]
     fix = fix_for(error)
     if fix:
-        lines.append(f"What to do: {fix.rstrip('. ')}.")
+        lines.append(failed_text("What to do:", fix))
     return finish("\n".join(lines))
 
 
