@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-import urllib.request
 from typing import Any
 
 import pytest
