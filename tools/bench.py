@@ -202,6 +202,7 @@ def local_latency(requests_per_level: int = 60) -> dict[str, Any]:
                                          "requests_per_second": round(requests_per_level / elapsed, 1)}
             levels["p95_ratio_c20_to_c1"] = round(levels["c20"]["p95"] / max(levels["c1"]["p95"], 0.1), 2)
             results[label] = levels
+        results["POST /v1/scheduling-bookings"] = _create_latency(api)
         results["note"] = (f"goal: p95 at 20 clients ≤ 3× p95 at 1; this server runs every request on {os.cpu_count()} "
                            "cores with moto calls serialised, so 20 clients queue for CPU: the ratio measures "
                            "queueing here, not Lambda (one request per container). See docs/reliability.md.")
@@ -210,6 +211,34 @@ def local_latency(requests_per_level: int = 60) -> dict[str, Any]:
         process.terminate()
         process.wait(timeout=10)
         seed.unlink(missing_ok=True)
+
+
+def _create_latency(api: Any, per_level: int = 20) -> dict[str, Any]:
+    """Creates at 1 and 20 concurrent clients, each for its own free slot (201 asserted)."""
+    from datetime import timedelta
+
+    from tests.support.seeds import CONSULT_ID, RW_KEY, next_weekday
+
+    first = next_weekday(0, weeks_ahead=2)
+    days = [first + timedelta(days=n) for n in range(40) if (first + timedelta(days=n)).weekday() < 5][:20]
+    slots = iter([(day, f"{9 + n // 2:02d}:{30 * (n % 2):02d}") for n in range(16) for day in days])
+
+    def create(_: int) -> float:
+        day, at = next(slots)
+        started = time.perf_counter()
+        response = api.post("/v1/scheduling-bookings", {
+            "event_type_id": CONSULT_ID, "date": day.isoformat(), "time": at, "timezone": "Australia/Sydney",
+            "fullName": "Bench Booker", "email": "bench@example.com"}, key=RW_KEY)
+        assert response.status == 201, response.text
+        return (time.perf_counter() - started) * 1000
+
+    levels: dict[str, Any] = {}
+    for clients in (1, 20):
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            durations = list(pool.map(create, range(per_level)))
+        levels[f"c{clients}"] = {"p50": _percentile(durations, 50), "p95": _percentile(durations, 95)}
+    levels["p95_ratio_c20_to_c1"] = round(levels["c20"]["p95"] / max(levels["c1"]["p95"], 0.1), 2)
+    return levels
 
 
 def check(report: dict[str, Any]) -> list[str]:
