@@ -48,8 +48,11 @@ def has_scope(granted: frozenset[str], required: str) -> bool:
 
 def require_scope(principal: Principal, *any_of: str) -> None:
     if not any(has_scope(principal.scopes, scope) for scope in any_of):
+        needed = " or ".join(any_of)
+        # Named in message and fix: the voice tools answer text, where details.required_scopes is not seen.
         raise InsufficientScope(
-            "This API key does not have the scope this endpoint needs.",
+            f"This API key does not have the scope this endpoint needs ({needed}).",
+            fix=f"Use an API key that has the {needed} scope, or admin.",
             details={"required_scopes": list(any_of)},
         )
 
