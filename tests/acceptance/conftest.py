@@ -31,8 +31,9 @@ class HttpResult:
 
 
 class LocalApi:
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, log_path: Path | None = None) -> None:
         self.base = base
+        self.log_path = log_path  # the server's stdout/stderr: read it when a test sees a 500
 
     def request(self, method: str, path: str, *, key: str | None = None, body: Any = None,
                 headers: dict[str, str] | None = None, raw: bytes | None = None) -> HttpResult:
@@ -66,15 +67,18 @@ def free_port() -> int:
 def start_server(seed_path: Path) -> tuple[subprocess.Popen, LocalApi]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tools.local_server", "--port", str(port), "--seed", str(seed_path)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    api = LocalApi(f"http://127.0.0.1:{port}")
+    # A file, not a pipe: nobody reads a pipe during the tests, and a full one would stall the server.
+    log_path = Path(seed_path).with_suffix(f".server-{port}.log")
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tools.local_server", "--port", str(port), "--seed", str(seed_path)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+        )
+    api = LocalApi(f"http://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"local server exited: {process.stderr.read()}")
+            raise RuntimeError(f"local server exited: {log_path.read_text()}")
         try:
             if api.get("/v1/health").status == 200:
                 return process, api
@@ -96,3 +100,11 @@ def api(tmp_path_factory) -> LocalApi:
     yield local_api
     process.terminate()
     process.wait(timeout=10)
+    report_server_errors(local_api)
+
+
+def report_server_errors(api: LocalApi) -> None:
+    """Show what the server logged about crashes, so a failing test's report carries the cause."""
+    text = api.log_path.read_text() if api.log_path and api.log_path.exists() else ""
+    if "Traceback" in text or "crashed" in text:
+        sys.stderr.write(f"--- local server log ({api.log_path}) ---\n{text[-6000:]}\n")

@@ -79,14 +79,16 @@ def api(tmp_path_factory):
     links = json.dumps([[COMPANY_ID, bid, MEET] for bid in (ATTACH, BILL, CANCEL, LATER, CANCELLED)])
     port = free_port()
     env = {"PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}"}
-    process = subprocess.Popen(
-        [sys.executable, str(folder / "launcher.py"), links, "--port", str(port), "--seed", str(folder / "seed.json")],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    local = LocalApi(f"http://127.0.0.1:{port}")
+    log_path = folder / "server.log"  # a file: an unread pipe that fills up would stall the server
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(folder / "launcher.py"), links, "--port", str(port), "--seed", str(folder / "seed.json")],
+            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True)
+    local = LocalApi(f"http://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + 60
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"local server exited: {process.stderr.read()}")
+            raise RuntimeError(f"local server exited: {log_path.read_text()}")
         try:
             if local.get("/v1/health").status == 200:
                 break
