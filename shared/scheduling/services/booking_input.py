@@ -97,3 +97,14 @@ def normalise_phone(value: str, default_country: str = "AU", field: str = "phone
     if len(national) not in plan.national_digits:
         raise ValidationFailed(field, expected)
     return f"+{plan.calling_code}{national}"
+
+
+def try_normalise_phone(value: str | None, default_country: str = "AU") -> str | None:
+    """Like `normalise_phone`, but None for a missing or unreadable number (call metadata such as
+    "anonymous", or a host's phone typed loosely, must not fail the request it rides along with)."""
+    if not value or not str(value).strip():
+        return None
+    try:
+        return normalise_phone(str(value), default_country)
+    except ValidationFailed:
+        return None

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 from scheduling import wiring
 from scheduling.domain.models import Booking, Company, EventType, NotificationRule, User
 from scheduling.formatting import format_date, format_time
+from scheduling.services.booking_input import try_normalise_phone
 
 logger = logging.getLogger("scheduling.notifications")
 
@@ -47,9 +48,6 @@ TEMPLATE_VARIABLES = (
     "booker_name", "event_type", "date", "time", "duration", "meet_link", "management_url", "rebook_link",
 )
 _VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-# Calling codes for settings.default_country; a national number drops its trunk 0.
-CALLING_CODES = {"AU": "61", "NZ": "64", "GB": "44", "UK": "44", "IE": "353", "US": "1", "CA": "1", "SG": "65"}
 
 DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
     "pre_meeting": {
@@ -144,21 +142,6 @@ def render(template: str, variables: dict[str, str]) -> str:
     return text
 
 
-def to_e164(phone: str | None, default_country: str) -> str | None:
-    """`+61412345678` as is; `0412 345 678` with default country AU → `+61412345678`; else None."""
-    if not phone:
-        return None
-    compact = re.sub(r"[\s\-().]", "", phone)
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    if not compact.startswith("+"):
-        code = CALLING_CODES.get(default_country.upper())
-        if not code or not compact.isdigit():
-            return None
-        compact = f"+{code}{compact.removeprefix('0')}"
-    return compact if _E164.match(compact) else None
-
-
 def recipients(who: str, booking: Booking, hosts: tuple[User, ...], default_country: str) -> tuple[list[str], list[str]]:
     """(emails, E.164 phones) for a rule's `recipients`, de-duplicated, in a stable order."""
     people: list[tuple[str | None, str | None]] = []
@@ -173,7 +156,7 @@ def recipients(who: str, booking: Booking, hosts: tuple[User, ...], default_coun
     for email, phone in people:
         if email and email.lower() not in {e.lower() for e in emails}:
             emails.append(email)
-        number = to_e164(phone, default_country)
+        number = try_normalise_phone(phone, default_country)
         if phone and number is None:
             logger.warning("SMS skipped: %r is not a phone number in E.164 or %s form", phone, default_country)
         if number and number not in phones:

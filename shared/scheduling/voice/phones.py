@@ -7,21 +7,10 @@ JSON API made (the BookingsByPhone index is keyed by exactly that string).
 
 from __future__ import annotations
 
-from scheduling.errors import ValidationFailed
 from scheduling.services.booking_input import normalise_phone as _normalise
+from scheduling.services.booking_input import try_normalise_phone  # noqa: F401 - the voice tools' name for it
 
 
 def normalise_phone(raw: str, default_country: str = "AU", field: str = "phone") -> str:
     """E.164 for `raw` read in `default_country`; `ValidationFailed` naming `field` otherwise."""
     return _normalise(raw, default_country, field)
-
-
-def try_normalise_phone(raw: str | None, default_country: str = "AU") -> str | None:
-    """Like `normalise_phone`, but None for a missing or unreadable number (call metadata such as
-    "anonymous" must not fail a booking the caller did not give a number for)."""
-    if not raw or not str(raw).strip():
-        return None
-    try:
-        return _normalise(str(raw), default_country)
-    except ValidationFailed:
-        return None

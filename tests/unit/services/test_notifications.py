@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from scheduling.domain.models import Attendee, Booking, Company, CompanySettings, NotificationRule, User
+from scheduling.services.booking_input import try_normalise_phone
 from scheduling.services.notifications import (
     Delivery,
     NotificationContext,
@@ -15,7 +16,6 @@ from scheduling.services.notifications import (
     recipients,
     render,
     template_variables,
-    to_e164,
 )
 
 BASE = "https://app.example.com"
@@ -98,7 +98,7 @@ def test_recipients_follow_the_rule(who, emails, phones):
     ("", "AU", None),
 ])
 def test_phone_numbers_are_sent_only_in_e164(raw, country, expected):
-    assert to_e164(raw, country) == expected
+    assert try_normalise_phone(raw, country) == expected
 
 
 def test_a_rule_renders_one_email_per_address_and_one_sms_per_number():
