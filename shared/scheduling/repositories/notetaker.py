@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling.repositories import keys
+from scheduling.repositories.due_work import due_items
 from scheduling.repositories.items import plain
 
 BILLING = "notetaker_billing"
@@ -103,9 +102,7 @@ class NotetakerRepository:
 
     def due(self, kind: str, now: datetime, limit: int = 100) -> list[NotetakerRecord]:
         """Records on `DUE#<kind>` due at or before `now`, oldest first (one Query, no Scan)."""
-        condition = Key("DueWorkByTimePK").eq(f"DUE#{kind}") & Key("DueWorkByTimeSK").lte(f"{keys.utc_iso(now)}#~")
-        page = self._table.query(IndexName="DueWorkByTime", KeyConditionExpression=condition, Limit=limit)
-        return [_from_item(item) for item in page.get("Items", [])]
+        return [_from_item(item) for item in due_items(self._table, kind, now, limit)]
 
     # the attach claim -------------------------------------------------------------------------
     def claim(self, company_id: str, booking_id: str, token: str, now: datetime, stale_before: datetime) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 
 from scheduling.repositories import keys
+from scheduling.repositories.due_work import due_items
 from scheduling.repositories.items import plain
 
 DUE_KIND = "side_effect"
@@ -92,18 +93,7 @@ class SideEffectRepository:
 
     def due(self, now: datetime, limit: int = 100) -> list[SideEffect]:
         """Pending work due at or before `now`, oldest first (one Query on DueWorkByTime)."""
-        condition = Key("DueWorkByTimePK").eq(f"DUE#{DUE_KIND}") & Key("DueWorkByTimeSK").lte(
-            keys.utc_iso(now) + "~")
-        found: list[SideEffect] = []
-        kwargs: dict[str, Any] = {"IndexName": "DueWorkByTime", "KeyConditionExpression": condition,
-                                  "Limit": limit}
-        while len(found) < limit:
-            page = self._table.query(**kwargs)
-            found.extend(self._from_item(i) for i in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return found[:limit]
+        return [self._from_item(item) for item in due_items(self._table, DUE_KIND, now, limit)]
 
     # claims ---------------------------------------------------------------------------------
     def claim(self, effect: SideEffect, lease_until: datetime, now: datetime) -> SideEffect | None:

@@ -43,6 +43,7 @@ from scheduling import wiring
 from scheduling.adapters.errors import ProviderUnavailable
 from scheduling.domain.models import Booking, Company, EventType, NotificationRule
 from scheduling.repositories import keys
+from scheduling.repositories.due_work import due_items
 from scheduling.services import notifications
 from scheduling.services.token_expiry import token_expiry_put
 
@@ -201,16 +202,7 @@ def send_due_reminders(now: datetime, *, limit: int = 200) -> dict[str, int]:
     retry_later (provider failure, still pending), skipped (booking cancelled / attended /
     over), failed (gave up after MAX_ATTEMPTS), busy (claimed by another run).
     """
-    table = wiring.table()
-    condition = Key("DueWorkByTimePK").eq(f"DUE#{DUE_KIND}") & Key("DueWorkByTimeSK").lte(f"{keys.utc_iso(now)}#~")
-    kwargs: dict[str, Any] = {"IndexName": "DueWorkByTime", "KeyConditionExpression": condition}
-    due: list[dict[str, Any]] = []
-    while len(due) < limit:
-        page = table.query(**kwargs)
-        due.extend(page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    due = due_items(wiring.table(), DUE_KIND, now, limit)
     summary = {"due": 0, "sent": 0, "messages": 0, "retry_later": 0, "skipped": 0, "failed": 0, "busy": 0}
     names = {"retry": "retry_later"}
     cache: dict[str, object] = {}

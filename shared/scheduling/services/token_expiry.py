@@ -20,11 +20,10 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling import wiring
 from scheduling.domain.models import Booking
 from scheduling.repositories import keys
+from scheduling.repositories.due_work import due_items
 
 logger = logging.getLogger("scheduling.token_expiry")
 
@@ -56,16 +55,7 @@ def token_expiry_put(booking: Booking) -> dict[str, Any] | None:
 
 def expire_due_tokens(now: datetime, *, limit: int = 500) -> dict[str, int]:
     """Clear every token whose expiry is ≤ now; returns {"due", "expired", "already_gone"}."""
-    table = wiring.table()
-    condition = Key("DueWorkByTimePK").eq(f"DUE#{DUE_KIND}") & Key("DueWorkByTimeSK").lte(f"{keys.utc_iso(now)}#~")
-    kwargs: dict[str, Any] = {"IndexName": "DueWorkByTime", "KeyConditionExpression": condition}
-    due: list[dict[str, Any]] = []
-    while len(due) < limit:
-        page = table.query(**kwargs)
-        due.extend(page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    due = due_items(wiring.table(), DUE_KIND, now, limit)
     summary = {"due": 0, "expired": 0, "already_gone": 0}
     for item in due[:limit]:
         summary["due"] += 1
