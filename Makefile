@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)
 export AWS_DEFAULT_REGION ?= ap-southeast-2
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test unit lint-template build invoke bench admin venv clean browser-deps
+.PHONY: run test unit lint lint-template build invoke bench admin venv clean browser-deps
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is needed (pyenv 3.12.1 or python3.12 on PATH)" >&2; exit 1; }
@@ -35,7 +35,7 @@ run: $(VENV)/.installed
 	@$(PYTHON) -m tools.local_server --port $(PORT) $(if $(SEED),--seed $(SEED))
 
 ## test: template lint + the whole pytest suite (tests/browser needs browser-deps)
-test: $(VENV)/.installed lint-template browser-deps
+test: $(VENV)/.installed lint lint-template browser-deps
 	$(PYTHON) -m pytest -q -n 2 -p no:cacheprovider tests
 
 ## browser-deps: Debian chromium + chromium-driver for tests/browser, apt-installed only when missing.
@@ -48,6 +48,9 @@ browser-deps:
 	      apt-get install -y -qq --no-install-recommends chromium chromium-driver; } >/dev/null 2>&1 \
 	    || echo "browser-deps: WARNING could not install chromium/chromium-driver; tests/browser will fail" >&2; \
 	fi
+
+lint: $(VENV)/.installed
+	@$(VENV)/bin/ruff check --quiet shared tools tests functions && echo "ruff: clean"
 
 unit: $(VENV)/.installed
 	$(PYTHON) -m pytest -q tests/unit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ for path in (str(ROOT / "shared"), str(ROOT)):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-from tools.local_aws import LOCAL_ENV  # noqa: E402
+from tools.local_aws import LOCAL_ENV  # noqa: E402 - importable only once the paths above are set
 
 for _key, _value in LOCAL_ENV.items():
     os.environ[_key] = _value
@@ -42,12 +43,12 @@ def aws(_moto_session):
 @pytest.fixture
 def workspace(aws):
     """The workspace of tests/support/seeds.py loaded into the table; returns the SeedPlan."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from scheduling import wiring
     from scheduling.seed import apply_seed, plan_seed
     from tests.support.seeds import standard_seed
 
-    plan = plan_seed(standard_seed(), datetime.now(timezone.utc))
+    plan = plan_seed(standard_seed(), datetime.now(UTC))
     apply_seed(plan, wiring.companies(), wiring.bookings())
     return plan

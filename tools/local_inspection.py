@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ def seed_workspace(path: Path) -> list[str]:
     from scheduling import wiring
     from scheduling.seed import apply_seed, load_seed_file
 
-    plan = load_seed_file(path, datetime.now(timezone.utc))
+    plan = load_seed_file(path, datetime.now(UTC))
     apply_seed(plan, wiring.companies(), wiring.bookings())
     _register_calendar_busy(plan.calendar_busy)
     lines = []

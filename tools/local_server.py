@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,9 @@ class LocalContext:
         return 15_000
 
 
-def api_event(method: str, raw_path: str, headers: dict[str, str], body: bytes, route: Any, params: dict[str, str]) -> dict[str, Any]:
+def api_event(
+    method: str, raw_path: str, headers: dict[str, str], body: bytes, route: Any, params: dict[str, str]
+) -> dict[str, Any]:
     split = urlsplit(raw_path)
     query = parse_qs(split.query, keep_blank_values=True)
     try:
@@ -63,7 +65,7 @@ def api_event(method: str, raw_path: str, headers: dict[str, str], body: bytes, 
             "httpMethod": method,
             "path": "/live" + split.path,
             "identity": {"sourceIp": "127.0.0.1"},
-            "requestTimeEpoch": int(datetime.now(timezone.utc).timestamp() * 1000),
+            "requestTimeEpoch": int(datetime.now(UTC).timestamp() * 1000),
         },
         "body": text,
         "isBase64Encoded": is_b64,
@@ -126,7 +128,7 @@ class LocalApi:
                 return 404, _local_error("ROUTE_NOT_FOUND", f"No job {name}; GET /_local/jobs lists them.", 404)
             try:
                 payload = json.loads(body or b"{}")
-                time = payload.get("time") or datetime.now(timezone.utc).isoformat()
+                time = payload.get("time") or datetime.now(UTC).isoformat()
                 datetime.fromisoformat(time.replace("Z", "+00:00"))
             except (ValueError, AttributeError):
                 return 400, _local_error("VALIDATION_ERROR", 'Send {"time": "<ISO instant>"}.', 400)

@@ -44,9 +44,9 @@ class ApiRoute:
         regex = ""
         for segment in self.path.strip("/").split("/"):
             if segment.endswith("+}"):
-                regex += "/(?P<%s>.+)" % segment[1:-2]
+                regex += f"/(?P<{segment[1:-2]}>.+)"
             elif segment.startswith("{"):
-                regex += "/(?P<%s>[^/]+)" % segment[1:-1]
+                regex += f"/(?P<{segment[1:-1]}>[^/]+)"
             else:
                 regex += "/" + re.escape(segment)
         return re.compile("^" + regex + "/?$")

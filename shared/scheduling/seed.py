@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -162,7 +162,7 @@ def plan_seed(document: Any, now: datetime) -> SeedPlan:
             for u in seeded.users
         ]
         by_email = {u.email.lower(): u.id for u in users}
-        for user, seed_user in zip(users, seeded.users):
+        for user, seed_user in zip(users, seeded.users, strict=True):
             plan.calendar_busy.setdefault(user.email, []).extend(
                 TimeRange.utc(b.start, b.end) for b in seed_user.calendar_busy
             )
@@ -202,7 +202,7 @@ def plan_seed(document: Any, now: datetime) -> SeedPlan:
                     raise SeedError(f"{_path(path + ('host_user_ids', hi))}: no user with id {host_id}")
             if seed_booking.starts_at.tzinfo is None:
                 raise SeedError(f"{_path(path + ('starts_at',))}: needs a UTC offset")
-            starts = seed_booking.starts_at.astimezone(timezone.utc)
+            starts = seed_booking.starts_at.astimezone(UTC)
             ends = starts + timedelta(minutes=event_type.default_duration_minutes)
             plan.bookings.append(Booking(
                 id=seed_booking.id or str(uuid.uuid4()), company_id=company_id,
@@ -232,8 +232,8 @@ def load_seed_file(path: str | Path, now: datetime) -> SeedPlan:
 
 def apply_seed(plan: SeedPlan, companies: Any, bookings: Any) -> None:
     """Write a validated plan through the repositories (bookings through the ledger guard)."""
-    from scheduling.repositories.bookings import buffered_range, utc_days
     from scheduling import wiring
+    from scheduling.repositories.bookings import buffered_range, utc_days
     from scheduling.services.token_expiry import token_expiry_put
 
     for seeded in plan.companies:

@@ -7,7 +7,6 @@ from typing import Any
 
 from scheduling.settings import get_settings
 
-
 # Throttling, 5xx answers and timeouts are retried by botocore ("standard" mode:
 # exponential backoff with full jitter, at most 1 + 2 s of sleep here). 3 attempts × a 2 s read
 # timeout + backoff stays under the functions' 15 s timeout, so an exhausted retry still answers

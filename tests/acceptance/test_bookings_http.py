@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+
 from tests.support.seeds import CONSULT_ID, RO_KEY, RW_KEY, next_weekday
 
 THURSDAY = next_weekday(3)

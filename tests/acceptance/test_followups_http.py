@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -40,7 +40,7 @@ def api(tmp_path_factory):
 
 
 def iso(instant: datetime) -> str:
-    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def emails_for(api, booking: str) -> list[dict]:
@@ -100,7 +100,7 @@ def test_mark_no_show_notifies_now_schedules_rebooking_and_repeating_it_sends_no
 
     first = api.post(f"/v1/scheduling-bookings/{booking}/mark-no-show", key=RW_KEY)
     repeat = api.post(f"/v1/scheduling-bookings/{booking}/mark-no-show", key=RW_KEY)
-    rebooking = run_job(api, "send_reminders", datetime.now(timezone.utc) + timedelta(minutes=1441))
+    rebooking = run_job(api, "send_reminders", datetime.now(UTC) + timedelta(minutes=1441))
 
     assert first.status == 200, first.text
     data = first.json["data"]

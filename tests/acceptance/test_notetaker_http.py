@@ -13,7 +13,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -116,7 +116,7 @@ def notetaker_outbox(api, bid: str) -> list[dict]:
 
 
 def run_job(api, at: datetime) -> dict:
-    response = api.post("/_local/jobs/bill_notetaker", {"time": at.astimezone(timezone.utc).isoformat()})
+    response = api.post("/_local/jobs/bill_notetaker", {"time": at.astimezone(UTC).isoformat()})
     assert response.status == 200, response.text
     return response.json["summary"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -20,12 +21,12 @@ def _function_for(sample: Path) -> str:
 
 @pytest.fixture
 def demo_workspace(aws):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from scheduling import wiring
     from scheduling.seed import apply_seed, load_seed_file
 
-    plan = load_seed_file(ROOT / "tools" / "demo-seed.json", datetime.now(timezone.utc))
+    plan = load_seed_file(ROOT / "tools" / "demo-seed.json", datetime.now(UTC))
     apply_seed(plan, wiring.companies(), wiring.bookings())
     return plan
 

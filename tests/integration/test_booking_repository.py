@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from tests.support.seeds import COMPANY_ID, CONSULT_ID, JANE_ID
 
 
 def _booking(start: datetime, minutes: int = 30, **overrides) -> Booking:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     fields = dict(
         id=str(uuid.uuid4()), company_id=COMPANY_ID, event_type_id=CONSULT_ID, event_type_name="Free Consultation",
         host_user_ids=[JANE_ID], starts_at=start, ends_at=start + timedelta(minutes=minutes),
@@ -32,7 +32,7 @@ def _ledger_for(booking: Booking):
 
 def test_a_booking_checked_against_a_stale_ledger_cannot_commit(aws):
     repo = wiring.bookings()
-    start = datetime(2030, 3, 4, 23, 0, tzinfo=timezone.utc)
+    start = datetime(2030, 3, 4, 23, 0, tzinfo=UTC)
     first, second = _booking(start), _booking(start + timedelta(minutes=15))
     stale = _ledger_for(second)  # both requests read the empty ledger…
     repo.insert(first, _ledger_for(first))  # …the first commits…
@@ -45,7 +45,7 @@ def test_a_booking_checked_against_a_stale_ledger_cannot_commit(aws):
 
 def test_a_booking_across_utc_midnight_guards_both_days(aws):
     repo = wiring.bookings()
-    late = _booking(datetime(2030, 3, 4, 23, 45, tzinfo=timezone.utc), minutes=30)
+    late = _booking(datetime(2030, 3, 4, 23, 45, tzinfo=UTC), minutes=30)
     repo.insert(late, _ledger_for(late))
     next_day = repo.read_ledger(COMPANY_ID, JANE_ID, utc_days(buffered_range(late)))
     assert sorted(d.isoformat() for d, day in next_day.items() if late.id in day.ranges) == ["2030-03-04", "2030-03-05"]
@@ -53,7 +53,7 @@ def test_a_booking_across_utc_midnight_guards_both_days(aws):
 
 def test_cancelling_frees_the_ledger_and_cannot_happen_twice(aws):
     repo = wiring.bookings()
-    booking = _booking(datetime(2030, 3, 5, 1, 0, tzinfo=timezone.utc))
+    booking = _booking(datetime(2030, 3, 5, 1, 0, tzinfo=UTC))
     repo.insert(booking, _ledger_for(booking))
     repo.cancel(booking.model_copy(update={"status": "cancelled"}))
     assert _ledger_for(booking)[0].ranges == {}
@@ -64,7 +64,7 @@ def test_cancelling_frees_the_ledger_and_cannot_happen_twice(aws):
 
 def test_cursor_pages_walk_every_booking_once_in_start_order(aws):
     repo = wiring.bookings()
-    start = datetime(2030, 3, 4, 0, 0, tzinfo=timezone.utc)
+    start = datetime(2030, 3, 4, 0, 0, tzinfo=UTC)
     made = [_booking(start + timedelta(hours=n)) for n in range(7)]
     for booking in reversed(made):
         repo.insert(booking, _ledger_for(booking))
@@ -80,7 +80,7 @@ def test_cursor_pages_walk_every_booking_once_in_start_order(aws):
 
 
 def test_seeded_management_tokens_expire_through_the_job_like_created_ones(workspace):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from scheduling.services.token_expiry import expire_due_tokens
 

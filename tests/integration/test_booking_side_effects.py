@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scheduling import wiring
@@ -17,7 +17,7 @@ from tests.support.seeds import COMPANY_ID
 def run_job(at: datetime) -> dict[str, int]:
     from scheduling.jobs.retry_side_effects import run
 
-    return run({"time": at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")})
+    return run({"time": at.astimezone(UTC).isoformat().replace("+00:00", "Z")})
 
 
 def outbox_for(booking_id: str) -> dict[str, list[dict[str, Any]]]:
@@ -27,7 +27,7 @@ def outbox_for(booking_id: str) -> dict[str, list[dict[str, Any]]]:
 def test_a_calendar_outage_keeps_the_booking_and_the_job_later_creates_the_event_once(workspace) -> None:
     # Given Google Calendar answers 503 to the insert
     OUTBOX.fail_next("calendar.insert")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     created = create_booking(COMPANY_ID, request(), now)
 
     # Then the booking is confirmed, honestly without a Meet link, and the email still goes out
@@ -51,7 +51,7 @@ def test_a_calendar_outage_keeps_the_booking_and_the_job_later_creates_the_event
 
 def test_an_ses_error_is_retried_with_backoff_until_the_confirmation_is_sent_once(workspace) -> None:
     OUTBOX.fail_next("email.send", times=2)  # the request's try and the job's first retry
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     created = create_booking(COMPANY_ID, request(), now)
     assert created.booking.status == "confirmed" and created.booking.google_meet_link is not None
     assert outbox_for(created.booking.id)["emails"] == []
@@ -69,7 +69,7 @@ def test_an_ses_error_is_retried_with_backoff_until_the_confirmation_is_sent_onc
 def test_two_overlapping_job_runs_do_each_piece_of_work_once(workspace) -> None:
     OUTBOX.fail_next("email.send")
     OUTBOX.fail_next("calendar.insert")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     created = create_booking(COMPANY_ID, request(), now)
     later = now + timedelta(minutes=3)
     # Given a second run read the same due items before the first run claimed them
@@ -85,7 +85,7 @@ def test_two_overlapping_job_runs_do_each_piece_of_work_once(workspace) -> None:
 
 def test_cancelling_before_the_event_was_created_leaves_no_event_behind(workspace) -> None:
     OUTBOX.fail_next("calendar.insert")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     created = create_booking(COMPANY_ID, request(), now)
     cancel_booking(COMPANY_ID, created.booking.id, "Changed my mind", now + timedelta(seconds=10))
 
@@ -98,7 +98,7 @@ def test_cancelling_before_the_event_was_created_leaves_no_event_behind(workspac
 def test_a_cancel_landing_while_the_job_creates_the_event_deletes_that_event(workspace, monkeypatch) -> None:
     # Given the insert failed at booking time and the job is now making the event …
     OUTBOX.fail_next("calendar.insert")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     created = create_booking(COMPANY_ID, request(), now)
     calendar = wiring.calendar()
     real_insert = calendar.insert_event
@@ -124,7 +124,7 @@ def test_a_provider_refusal_that_cannot_succeed_is_not_retried_forever(workspace
         raise EmailUnavailable("SES did not accept the confirmation email (MessageRejected).", retryable=False)
 
     monkeypatch.setattr(wiring.email(), "send", rejected)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     created = create_booking(COMPANY_ID, request(), now)
     assert created.side_effects.failed == [f"{created.booking.id}:confirmation_email"]
     assert run_job(now + timedelta(hours=1))["due"] == 0
@@ -138,7 +138,7 @@ def test_a_cancel_landing_while_the_booking_request_creates_the_event_leaves_no_
     # Given a cancel (e.g. from the booker's management page) lands while create is still calling Google
     calendar = wiring.calendar()
     real_insert = calendar.insert_event
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     def insert_then_cancelled(req: Any) -> Any:
         made = real_insert(req)

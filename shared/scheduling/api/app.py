@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from contextvars import ContextVar
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 

@@ -6,7 +6,7 @@ for, so a job can be run for any instant in tests and locally (`POST /_local/job
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -21,5 +21,5 @@ def event_now(event: dict[str, Any]) -> datetime:
         raise ValueError("a scheduled event needs a 'time' (ISO 8601 instant)")
     instant = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
-    return instant.astimezone(timezone.utc)
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC)

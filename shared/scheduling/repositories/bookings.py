@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.conditions import Attr, Key
@@ -61,8 +61,8 @@ def buffered_range(booking: Booking) -> TimeRange:
 
 
 def utc_days(span: TimeRange) -> list[date]:
-    first = span.start.astimezone(timezone.utc).date()
-    last = (span.end - timedelta(microseconds=1)).astimezone(timezone.utc).date()
+    first = span.start.astimezone(UTC).date()
+    last = (span.end - timedelta(microseconds=1)).astimezone(UTC).date()
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-_KEY_ATTRIBUTES = ("PK", "SK")
 
 
 def to_item(model: BaseModel, **keys: Any) -> dict[str, Any]:
@@ -19,7 +16,7 @@ def to_item(model: BaseModel, **keys: Any) -> dict[str, Any]:
     return {**body, **keys}
 
 
-def from_item(model_type: type[ModelT], item: dict[str, Any]) -> ModelT:
+def from_item[ModelT: BaseModel](model_type: type[ModelT], item: dict[str, Any]) -> ModelT:
     fields = model_type.model_fields
     return model_type.model_validate({k: plain(v) for k, v in item.items() if k in fields})
 

@@ -20,7 +20,7 @@ GSIs, named after the question they answer:
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 TABLE_TTL_ATTRIBUTE = "expires_at_epoch"
 
@@ -63,7 +63,7 @@ def host_day_sk(user_id: str, day: date) -> str:
 
 def utc_iso(instant: datetime) -> str:
     """Sortable UTC form used in sort keys: 2026-12-01T09:00:00Z."""
-    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def bookings_by_start(company_id: str, starts_at: datetime, booking_id: str) -> dict[str, str]:

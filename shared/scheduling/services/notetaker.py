@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -226,7 +226,7 @@ def on_booking_cancelled(booking: Booking, *, now: datetime | None = None) -> st
     the job retries the delete), `kept` (the bot had already joined: what it recorded is billed).
     Never raises for a provider outage.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     records = notetaker_records()
     record = records.get(booking.company_id, booking.id)
     if record is None:
@@ -255,7 +255,7 @@ def on_booking_rescheduled(old: Booking, new: Booking, *, now: datetime | None =
     cancel already ran `on_booking_cancelled` (old bot `removed`/`delete_pending`), only the new bot is
     created.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     records = notetaker_records()
     record = records.get(old.company_id, old.id)
     movable = ("scheduled", "create_pending", "removed", "delete_pending")

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from scheduling import wiring
 from scheduling.domain.models import Company
 from scheduling.errors import DomainError, MissingFields, NotFound, ValidationFailed
-from scheduling.services.booking_create import CreateBookingInput, create_booking
 from scheduling.services import availability
+from scheduling.services.booking_create import CreateBookingInput, create_booking
 from scheduling.timezones import local_to_instant, parse_date, parse_hhmm
 from scheduling.voice.answers import VoiceAnswer, fix_for, reason_for
 from scheduling.voice.caller import booking_phone, caller_zone

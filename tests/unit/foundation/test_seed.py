@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from scheduling.seed import SeedError, plan_seed
 from tests.support.seeds import CONSULT_ID, standard_seed
 
-NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def _broken(mutate) -> dict:

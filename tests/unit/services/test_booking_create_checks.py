@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from scheduling.errors import DomainError
 from scheduling.services.booking_create import AttendeeInput, CreateBookingInput, create_booking
 
-NOW = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 
 
 def error_of(**overrides: object) -> DomainError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ from scheduling.errors import ServiceUnavailable
 from scheduling.services.booking_reschedule import reschedule_booking
 from tests.support.seeds import COMPANY_ID, SYDNEY, booking_id, next_weekday
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 TARGET = next_weekday(2, weeks_ahead=3)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from tools.sam_template import handler_module
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE_EVENT = json.loads((ROOT / "events" / "job_send_reminders.json").read_text())
 BOOKING = booking_id(0)
-NOW = datetime.now(timezone.utc).replace(microsecond=0)
+NOW = datetime.now(UTC).replace(microsecond=0)
 REBOOK = "https://app.example.com/book/harbour-physio/free-consultation"
 
 
@@ -53,7 +53,7 @@ def set_status(status: str) -> None:
 
 
 def run_job(at: datetime) -> dict:
-    event = {**SAMPLE_EVENT, "time": at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    event = {**SAMPLE_EVENT, "time": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     return handler_module("job_send_reminders").lambda_handler(event, None)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -52,7 +52,7 @@ def notetaker_outbox() -> list[dict]:
 
 def test_attaching_registers_a_bot_that_joins_60_seconds_before_the_start_and_charges_nothing(workspace):
     booking = with_meet_link()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     result = schedule_notetaker(COMPANY_ID, BOOKING, now)
 
@@ -64,13 +64,13 @@ def test_attaching_registers_a_bot_that_joins_60_seconds_before_the_start_and_ch
     assert credits().balance(COMPANY_ID) == 50000
     assert "1:59 PM" in result.message
     assert notetaker_outbox() == [{"action": "create", "bot_id": result.bot_id, "booking_id": BOOKING,
-                                   "meeting_url": MEET, "join_at": result.join_at.astimezone(timezone.utc).isoformat()}]
+                                   "meeting_url": MEET, "join_at": result.join_at.astimezone(UTC).isoformat()}]
     assert wiring.bookings().get(COMPANY_ID, BOOKING).notetaker_bot_id == result.bot_id
 
 
 def test_a_second_call_returns_the_same_bot_with_already_scheduled_and_creates_no_other(workspace):
     with_meet_link()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first = schedule_notetaker(COMPANY_ID, BOOKING, now)
 
     again = schedule_notetaker(COMPANY_ID, BOOKING, now + timedelta(minutes=5))
@@ -82,7 +82,7 @@ def test_a_second_call_returns_the_same_bot_with_already_scheduled_and_creates_n
 
 def test_a_repeat_still_answers_the_bot_when_credits_have_since_run_low(workspace):
     with_meet_link()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first = schedule_notetaker(COMPANY_ID, BOOKING, now)
     set_company(credits=10)
 
@@ -94,18 +94,18 @@ def test_a_repeat_still_answers_the_bot_when_credits_have_since_run_low(workspac
 def test_a_company_without_the_notetaker_gets_403_notetaker_disabled_before_any_other_check(workspace):
     set_company(settings={"notetaker_enabled": False}, credits=0)
     # No Meet link, cancelled and out of credits as well: the disabled feature is reported first.
-    error = error_of(lambda: schedule_notetaker(COMPANY_ID, CANCELLED, datetime.now(timezone.utc)))
+    error = error_of(lambda: schedule_notetaker(COMPANY_ID, CANCELLED, datetime.now(UTC)))
     assert (error.status, error.code) == (403, "NOTETAKER_DISABLED")
 
 
 def test_a_booking_without_a_meet_link_gets_409_no_meeting_link_even_when_cancelled(workspace):
-    error = error_of(lambda: schedule_notetaker(COMPANY_ID, CANCELLED, datetime.now(timezone.utc)))
+    error = error_of(lambda: schedule_notetaker(COMPANY_ID, CANCELLED, datetime.now(UTC)))
     assert (error.status, error.code) == (409, "NO_MEETING_LINK")
 
 
 def test_a_cancelled_booking_gets_409_booking_cancelled(workspace):
     with_meet_link(CANCELLED)
-    error = error_of(lambda: schedule_notetaker(COMPANY_ID, CANCELLED, datetime.now(timezone.utc)))
+    error = error_of(lambda: schedule_notetaker(COMPANY_ID, CANCELLED, datetime.now(UTC)))
     assert (error.status, error.code) == (409, "BOOKING_CANCELLED")
     assert notetaker_outbox() == []
 
@@ -127,7 +127,7 @@ def test_a_meeting_under_way_is_joined_at_once(workspace):
 def test_credits_below_23_per_minute_of_the_meeting_get_403_insufficient_credits(workspace):
     with_meet_link()
     set_company(credits=23 * 30 - 1)
-    error = error_of(lambda: schedule_notetaker(COMPANY_ID, BOOKING, datetime.now(timezone.utc)))
+    error = error_of(lambda: schedule_notetaker(COMPANY_ID, BOOKING, datetime.now(UTC)))
     assert (error.status, error.code) == (403, "INSUFFICIENT_CREDITS")
     assert (error.details["required"], error.details["available"]) == (690, 689)
     assert notetaker_outbox() == []
@@ -136,11 +136,11 @@ def test_credits_below_23_per_minute_of_the_meeting_get_403_insufficient_credits
 def test_exactly_23_credits_per_minute_of_the_meeting_is_enough(workspace):
     with_meet_link()
     set_company(credits=690)
-    assert schedule_notetaker(COMPANY_ID, BOOKING, datetime.now(timezone.utc)).credits_remaining == 690
+    assert schedule_notetaker(COMPANY_ID, BOOKING, datetime.now(UTC)).credits_remaining == 690
 
 
 def test_another_companys_booking_is_not_found(workspace):
-    error = error_of(lambda: schedule_notetaker(COMPANY_ID, OTHER_BOOKING_ID, datetime.now(timezone.utc)))
+    error = error_of(lambda: schedule_notetaker(COMPANY_ID, OTHER_BOOKING_ID, datetime.now(UTC)))
     assert (error.status, error.code) == (404, "NOT_FOUND")
 
 
@@ -154,7 +154,7 @@ def test_two_concurrent_calls_create_one_bot_and_both_answer_its_id(workspace, m
         return original(*args, **kwargs)
 
     monkeypatch.setattr(provider, "create_bot", slow_create)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     results, errors = [], []
     barrier = threading.Barrier(2)
 
@@ -180,7 +180,7 @@ def test_two_concurrent_calls_create_one_bot_and_both_answer_its_id(workspace, m
 def test_a_provider_failure_is_a_502_and_the_next_call_schedules_the_bot(workspace):
     with_meet_link()
     OUTBOX.fail_next("notetaker.create")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
 
     error = error_of(lambda: schedule_notetaker(COMPANY_ID, BOOKING, now))
 
@@ -204,7 +204,7 @@ def test_a_booking_cancelled_while_its_bot_is_created_gets_no_bot(workspace, mon
 
     monkeypatch.setattr(provider, "create_bot", create_while_cancelled)
 
-    error = error_of(lambda: schedule_notetaker(COMPANY_ID, BOOKING, datetime.now(timezone.utc)))
+    error = error_of(lambda: schedule_notetaker(COMPANY_ID, BOOKING, datetime.now(UTC)))
 
     assert error.code == "BOOKING_CANCELLED"
     assert [e["action"] for e in notetaker_outbox()] == ["create", "delete"]
@@ -213,7 +213,7 @@ def test_a_booking_cancelled_while_its_bot_is_created_gets_no_bot(workspace, mon
 
 def test_a_claim_abandoned_by_a_crashed_caller_is_taken_over_after_a_minute(workspace):
     with_meet_link()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert notetaker_records().claim(COMPANY_ID, BOOKING, "crashed", now - timedelta(minutes=2),
                                      now - timedelta(minutes=3))
 
@@ -227,7 +227,7 @@ def test_a_fresh_claim_held_by_another_caller_makes_a_waiting_caller_give_up_wit
     from scheduling.services import notetaker
 
     with_meet_link()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     notetaker_records().claim(COMPANY_ID, BOOKING, "busy", now, now - timedelta(minutes=1))
     monkeypatch.setattr(notetaker, "WAIT_FOR_OTHER_CALLER_SECONDS", 0.05)
 

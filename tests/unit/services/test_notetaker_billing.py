@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,7 +35,7 @@ START_BALANCE = 50000
 
 
 def run_job(at: datetime) -> dict:
-    event = {**SAMPLE_EVENT, "time": at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    event = {**SAMPLE_EVENT, "time": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     return handler_module("job_bill_notetaker").lambda_handler(event, None)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,11 +24,11 @@ BASE = "https://app.example.com"
 def a_booking(**changes) -> Booking:
     fields = dict(
         id="b-1", company_id="c-1", event_type_id="et-1", event_type_name="Free Consultation",
-        host_user_ids=["u-1"], starts_at=datetime(2026, 11, 30, 22, 0, tzinfo=timezone.utc),  # 9:00 AM Sydney
-        ends_at=datetime(2026, 11, 30, 22, 45, tzinfo=timezone.utc), timezone="Australia/Sydney",
+        host_user_ids=["u-1"], starts_at=datetime(2026, 11, 30, 22, 0, tzinfo=UTC),  # 9:00 AM Sydney
+        ends_at=datetime(2026, 11, 30, 22, 45, tzinfo=UTC), timezone="Australia/Sydney",
         booker_name="Sarah Jones", booker_email="sarah@example.com", booker_phone="+61412345678",
         google_meet_link="https://meet.google.com/abc-defg-hij", management_token="tok-123",
-        created_at=datetime(2026, 11, 1, tzinfo=timezone.utc), updated_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+        created_at=datetime(2026, 11, 1, tzinfo=UTC), updated_at=datetime(2026, 11, 1, tzinfo=UTC),
     )
     fields.update(changes)
     return Booking(**fields)

@@ -8,7 +8,7 @@ the job is invoked like EventBridge would at chosen instants and the outbox is r
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -44,7 +44,7 @@ def app_base_url(monkeypatch):
 
 
 def run_job(at: datetime) -> dict:
-    event = {**SAMPLE_EVENT, "time": at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    event = {**SAMPLE_EVENT, "time": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     return handler_module("job_send_reminders").lambda_handler(event, None)
 
 
@@ -75,7 +75,7 @@ def local_date(instant: datetime) -> str:
 
 def test_a_pre_meeting_reminder_fires_once_at_its_instant_and_not_before(workspace):
     configure(pre_meeting=[{"offset_minutes": 60, **EMAIL_ONLY}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
     due = booking.starts_at - timedelta(minutes=60)
 
     early = run_job(due - timedelta(minutes=1))
@@ -99,7 +99,7 @@ def test_the_reminder_reaches_exactly_its_recipients_with_the_rendered_template(
         "email_body": "Hi {booker_name}, {event_type} ({duration}) on {date} at {time}. Join {meet_link}. "
                       "Manage: {management_url} {unknown}",
         "sms_body": "{event_type} {time}: {management_url}"}])
-    schedule(datetime.now(timezone.utc))
+    schedule(datetime.now(UTC))
 
     # When the job runs at start - 30 minutes
     run_job(booking.starts_at - timedelta(minutes=30))
@@ -124,7 +124,7 @@ def test_the_reminder_reaches_exactly_its_recipients_with_the_rendered_template(
 def test_a_meeting_start_reminder_to_the_team_goes_to_the_hosts_at_the_start(workspace):
     configure(meeting_start=[{"channels": ["email", "sms"], "recipients": "team",
                               "email_subject": "{booker_name} now", "email_body": "Starting", "sms_body": "Go"}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
 
     run_job(booking.starts_at - timedelta(seconds=1))
     assert OUTBOX.snapshot()["emails"] == []
@@ -145,7 +145,7 @@ def test_reminders_whose_instant_has_passed_at_booking_time_are_not_scheduled(wo
 
 def test_two_overlapping_runs_send_each_reminder_once(workspace, monkeypatch):
     configure(pre_meeting=[{"offset_minutes": 60, **EMAIL_ONLY}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
     due = booking.starts_at - timedelta(minutes=60)
     real_email = wiring.email()
     overlapping: list[dict] = []
@@ -168,7 +168,7 @@ def test_a_run_that_dies_mid_send_is_resumed_after_its_lease_without_repeating_d
         workspace, monkeypatch):
     configure(pre_meeting=[{"offset_minutes": 60, "channels": ["email", "sms"], "recipients": "booker",
                             "email_subject": "S", "email_body": "B", "sms_body": "T"}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
     due = booking.starts_at - timedelta(minutes=60)
 
     class CrashingSms:
@@ -191,7 +191,7 @@ def test_a_run_that_dies_mid_send_is_resumed_after_its_lease_without_repeating_d
 
 def test_an_email_failure_leaves_the_reminder_pending_for_the_next_run(workspace):
     configure(pre_meeting=[{"offset_minutes": 60, **EMAIL_ONLY}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
     due = booking.starts_at - timedelta(minutes=60)
     OUTBOX.fail_next("email")
 
@@ -209,7 +209,7 @@ def test_an_email_failure_leaves_the_reminder_pending_for_the_next_run(workspace
 def test_an_sms_failure_retries_only_the_sms(workspace):
     configure(pre_meeting=[{"offset_minutes": 60, "channels": ["email", "sms"], "recipients": "booker",
                             "email_subject": "S", "email_body": "B", "sms_body": "T"}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
     due = booking.starts_at - timedelta(minutes=60)
     OUTBOX.fail_next("sms")
 
@@ -224,7 +224,7 @@ def test_an_sms_failure_retries_only_the_sms(workspace):
 def test_a_provider_that_refuses_for_good_does_not_block_the_other_messages(workspace, monkeypatch):
     configure(pre_meeting=[{"offset_minutes": 60, "channels": ["email", "sms"], "recipients": "booker",
                             "email_subject": "S", "email_body": "B", "sms_body": "T"}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
 
     class RejectingEmail:
         def send(self, *args, **kwargs):
@@ -240,7 +240,7 @@ def test_a_provider_that_refuses_for_good_does_not_block_the_other_messages(work
 
 def test_cancelling_a_booking_stops_its_pending_reminders(workspace):
     configure(pre_meeting=[{"offset_minutes": 60, **EMAIL_ONLY}], meeting_start=[EMAIL_ONLY])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
 
     cancelled = cancel_pending_reminders(COMPANY_ID, BOOKING)
     summary = run_job(booking.starts_at)
@@ -251,7 +251,7 @@ def test_cancelling_a_booking_stops_its_pending_reminders(workspace):
 
 def test_a_cancelled_booking_gets_no_reminder_even_when_its_reminders_were_not_cancelled(workspace):
     configure(pre_meeting=[{"offset_minutes": 60, **EMAIL_ONLY}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
     wiring.bookings().save(booking.model_copy(update={"status": "cancelled"}))
 
     summary = run_job(booking.starts_at)
@@ -261,7 +261,7 @@ def test_a_cancelled_booking_gets_no_reminder_even_when_its_reminders_were_not_c
 
 def test_a_reminder_found_only_after_the_meeting_ended_is_dropped(workspace):
     configure(pre_meeting=[{"offset_minutes": 60, **EMAIL_ONLY}])
-    booking = schedule(datetime.now(timezone.utc))
+    booking = schedule(datetime.now(UTC))
 
     summary = run_job(booking.ends_at + timedelta(hours=3))  # the job was down all afternoon
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from boto3.dynamodb.conditions import Key
@@ -20,14 +20,14 @@ BOOKING = booking_id(0)
 
 
 def run_job(at: datetime, **detail) -> dict:
-    event = {**SAMPLE_EVENT, "time": at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "detail": detail}
+    event = {**SAMPLE_EVENT, "time": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "detail": detail}
     return handler_module("job_expire_tokens").lambda_handler(event, None)
 
 
 def schedule_like_create(booking_id_: str = BOOKING):
     booking = wiring.bookings().get(COMPANY_ID, booking_id_)
     items = reminder_items_for_new_booking(booking, wiring.companies().get_event_type(COMPANY_ID, CONSULT_ID),
-                                           wiring.companies().get(COMPANY_ID), datetime.now(timezone.utc))
+                                           wiring.companies().get(COMPANY_ID), datetime.now(UTC))
     wiring.table().meta.client.transact_write_items(TransactItems=items)
     return booking
 
@@ -42,7 +42,7 @@ def test_a_token_is_cleared_at_ends_at_plus_24_hours_and_not_a_minute_before(wor
     expiry = booking.ends_at + timedelta(hours=24)
     assert booking.management_token_expires_at == expiry
 
-    early = run_job(expiry - timedelta(minutes=1))
+    run_job(expiry - timedelta(minutes=1))
     assert get_booking(COMPANY_ID, BOOKING)[0].management_token == booking.management_token
     on_time = run_job(expiry)
 

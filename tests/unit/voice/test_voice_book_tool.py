@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from voice_fixtures import CALLER, COMPANY_ID, CONSULT_ID, NIGHT_TYPE_ID, NOW, envelope
 
@@ -43,7 +43,7 @@ def test_the_booking_has_the_json_creates_side_effects_and_the_callers_number(vo
     answer = book({**SARAH, "notes": "Sore left knee"})
     booking = wiring.bookings().get(COMPANY_ID, booked_id(answer.text))
     assert (booking.status, booking.booker_phone, booking.message) == ("confirmed", CALLER, "Sore left knee")
-    assert booking.starts_at == datetime(2026, 4, 27, 1, 0, tzinfo=timezone.utc)
+    assert booking.starts_at == datetime(2026, 4, 27, 1, 0, tzinfo=UTC)
     sent = OUTBOX.for_booking(booking.id)
     assert [(e["kind"], e["to"]) for e in sent["emails"]] == [("confirmation", ["sarah@example.com"])]
     assert [c["action"] for c in sent["calendar"]] == ["insert"]
@@ -58,7 +58,7 @@ def test_a_local_phone_given_by_the_caller_is_stored_in_e164(voice_workspace):
 def test_the_slot_is_read_in_the_callers_zone(voice_workspace):
     answer = book({**SARAH, "slot": "2026-04-27 09:00", "state": "WA"})  # 09:00 Perth = 11:00 Sydney
     booking = wiring.bookings().get(COMPANY_ID, booked_id(answer.text))
-    assert booking.starts_at == datetime(2026, 4, 27, 1, 0, tzinfo=timezone.utc)
+    assert booking.starts_at == datetime(2026, 4, 27, 1, 0, tzinfo=UTC)
     assert booking.timezone == "Australia/Perth"
     assert "confirmed for Monday, 27 April 2026 at 9:00 AM, ending at 9:30 AM." in answer.text
 
@@ -120,7 +120,7 @@ def test_a_body_that_is_not_json_is_a_failure_text_not_an_error_page(voice_works
 
 def test_a_time_skipped_by_the_clocks_is_refused_in_words(voice_workspace):
     answer = book({**SARAH, "slot": "2026-10-04 02:00"}, event_type_id=NIGHT_TYPE_ID,
-                  now=datetime(2026, 9, 30, tzinfo=timezone.utc))
+                  now=datetime(2026, 9, 30, tzinfo=UTC))
     assert answer.text.split("\n")[0] == (
         "**BOOKING FAILED: That time does not exist on that day because the clocks change. "
         "Do not tell the caller this is booked.**"
@@ -132,9 +132,9 @@ def test_a_time_skipped_by_the_clocks_is_refused_in_words(voice_workspace):
 
 def test_the_repeated_hour_of_the_fall_back_day_books_its_first_occurrence(voice_workspace):
     answer = book({**SARAH, "slot": "2026-04-05 02:00"}, event_type_id=NIGHT_TYPE_ID,
-                  now=datetime(2026, 4, 1, tzinfo=timezone.utc))
+                  now=datetime(2026, 4, 1, tzinfo=UTC))
     booking = wiring.bookings().get(COMPANY_ID, booked_id(answer.text))
-    assert booking.starts_at == datetime(2026, 4, 4, 15, 0, tzinfo=timezone.utc)  # 02:00 AEDT (+11)
+    assert booking.starts_at == datetime(2026, 4, 4, 15, 0, tzinfo=UTC)  # 02:00 AEDT (+11)
 
 
 def test_a_retried_call_gets_the_first_answer_and_books_nothing_twice(voice_workspace):

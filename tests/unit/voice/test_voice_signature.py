@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -6,7 +6,7 @@ from scheduling.voice.signature import InvalidSignature, sign, verify_signature
 
 KEY = "key_retell_secret"
 BODY = '{"call": {"call_id": "c1"}, "args": {"preferred_day": "monday"}}'
-NOW = datetime(2026, 4, 22, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 4, 22, 1, 0, tzinfo=UTC)
 NOW_MS = int(NOW.timestamp() * 1000)
 
 

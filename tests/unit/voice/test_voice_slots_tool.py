@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from voice_fixtures import ASSESSMENT_ID, COMPANY_ID, CONSULT_ID, NIGHT_TYPE_ID, NOW, envelope
 
@@ -70,7 +70,7 @@ def test_several_hosts_are_named_and_an_empty_description_is_left_out(voice_work
 
 def test_fall_back_day_offers_each_local_time_once_with_a_key_that_books_it(voice_workspace):
     # Sunday 5 April 2026: Sydney clocks go back at 03:00 to 02:00, so 02:00 happens twice.
-    text = slots({"preferred_day": "2026-04-05"}, NIGHT_TYPE_ID, now=datetime(2026, 4, 1, tzinfo=timezone.utc)).text
+    text = slots({"preferred_day": "2026-04-05"}, NIGHT_TYPE_ID, now=datetime(2026, 4, 1, tzinfo=UTC)).text
     assert text.split("\n")[3] == (
         "Sunday 04/05: 12:00 AM [slot:2026-04-05 00:00], 1:00 AM [slot:2026-04-05 01:00], "
         "2:00 AM [slot:2026-04-05 02:00], 3:00 AM [slot:2026-04-05 03:00], 4:00 AM [slot:2026-04-05 04:00], "
@@ -80,7 +80,7 @@ def test_fall_back_day_offers_each_local_time_once_with_a_key_that_books_it(voic
 
 def test_spring_forward_day_never_offers_the_missing_hour(voice_workspace):
     # Sunday 4 October 2026: Sydney clocks jump from 02:00 to 03:00.
-    text = slots({"preferred_day": "2026-10-04"}, NIGHT_TYPE_ID, now=datetime(2026, 9, 30, tzinfo=timezone.utc)).text
+    text = slots({"preferred_day": "2026-10-04"}, NIGHT_TYPE_ID, now=datetime(2026, 9, 30, tzinfo=UTC)).text
     assert text.split("\n")[3] == (
         "Sunday 10/04: 12:00 AM [slot:2026-10-04 00:00], 1:00 AM [slot:2026-10-04 01:00], "
         "3:00 AM [slot:2026-10-04 03:00], 4:00 AM [slot:2026-10-04 04:00], 5:00 AM [slot:2026-10-04 05:00]"

@@ -1,6 +1,6 @@
 """Golden texts: every answer the agent reads, compared whole with the contract's literal layouts."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling.domain.models import Booking
@@ -22,7 +22,7 @@ def booking(**overrides):
         event_type_name="Free Consultation", host_user_ids=["h"], starts_at=at(MONDAY, 10),
         ends_at=at(MONDAY, 10, 30), timezone="Australia/Sydney", booker_name="Sarah Jones",
         booker_email="sarah@example.com", google_meet_link="https://meet.google.com/abc-defg-hij",
-        created_at=datetime(2026, 4, 20, tzinfo=timezone.utc), updated_at=datetime(2026, 4, 20, tzinfo=timezone.utc),
+        created_at=datetime(2026, 4, 20, tzinfo=UTC), updated_at=datetime(2026, 4, 20, tzinfo=UTC),
     )
     fields.update(overrides)
     return Booking(**fields)

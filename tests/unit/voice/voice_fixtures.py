@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-NOW = datetime(2026, 4, 22, 0, 0, tzinfo=timezone.utc)  # Wednesday 10:00 AEST
+NOW = datetime(2026, 4, 22, 0, 0, tzinfo=UTC)  # Wednesday 10:00 AEST
 COMPANY_ID = "0b6c3f7e-5a1d-4c1e-9d55-6f1c2a7b8e01"
 JANE_ID = "7d2e4b10-3c5f-4a8e-b1d2-0e9f8a7b6c01"
 SAM_ID = "7d2e4b10-3c5f-4a8e-b1d2-0e9f8a7b6c02"

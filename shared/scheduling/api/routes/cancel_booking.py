@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -66,7 +66,7 @@ def cancel_booking_route(
     reason = body.cancellation_reason if body else None
 
     def cancel() -> tuple[int, dict]:
-        result = cancel_booking(company_id, booking_id, reason, datetime.now(timezone.utc))
+        result = cancel_booking(company_id, booking_id, reason, datetime.now(UTC))
         return 200, {"data": {"success": True, "already_cancelled": result.already_cancelled,
                               "booking": public_booking(result.booking)}}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -111,7 +111,7 @@ def create_booking_route(body: Annotated[CreateBookingBody, Body()]):  # noqa: A
     key = idempotency_key_from(dict(router.current_event.headers or {}))
 
     def book() -> tuple[int, dict]:
-        created = create_booking(company_id, to_input(body), datetime.now(timezone.utc))
+        created = create_booking(company_id, to_input(body), datetime.now(UTC))
         booking = created.booking
         return 201, {"data": {"success": True, "booking": booking_summary(booking),
                               "crm": {"deal_id": booking.deal_id, "contact_id": booking.contact_id,

@@ -9,7 +9,7 @@ Like cancel, the booking in the answer leaves out the management token.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -64,7 +64,7 @@ def run_mark(route_router: Router, operation: str, booking_id: str,
     key = idempotency_key_from(dict(route_router.current_event.headers or {}))
 
     def action() -> tuple[int, dict[str, Any]]:
-        return 200, mark_response(service(company_id, booking_id, datetime.now(timezone.utc)))
+        return 200, mark_response(service(company_id, booking_id, datetime.now(UTC)))
 
     _, body, _ = run_once(company_id, key, {"operation": operation, "booking_id": booking_id}, action,
                           route_router.lambda_context)

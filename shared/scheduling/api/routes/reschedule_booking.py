@@ -5,7 +5,7 @@ The same reschedule service as the voice tool and the booker's page (services/bo
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -56,7 +56,7 @@ def reschedule_booking_route(
 
     def reschedule() -> tuple[int, dict]:
         moved = reschedule_booking(
-            company_id, booking_id, body.date, body.time, body.timezone, datetime.now(timezone.utc), body.reason
+            company_id, booking_id, body.date, body.time, body.timezone, datetime.now(UTC), body.reason
         )
         return 201, {"data": {"success": True, "booking": public_booking(moved.booking),
                               "previous_booking_id": moved.previous.id}}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -47,7 +47,7 @@ class NotetakerScheduledResponse(BaseModel):
     responses=documented(200, NotetakerScheduledResponse, 403, 404, 409, 502, 503),
 )
 def schedule_notetaker_route(booking_id: Annotated[str, Path(max_length=64)]) -> dict:
-    result = schedule_notetaker(current_principal().company_id, booking_id, datetime.now(timezone.utc))
+    result = schedule_notetaker(current_principal().company_id, booking_id, datetime.now(UTC))
     return {
         "data": {"success": True, "bot_id": result.bot_id, "already_scheduled": result.already_scheduled,
                  "join_at": result.join_at.isoformat(), "message": result.message},
