@@ -9,7 +9,6 @@ from typing import Any
 from pydantic import BaseModel
 
 
-
 def to_item(model: BaseModel, **keys: Any) -> dict[str, Any]:
     """JSON-mode dump (instants as ISO strings) with floats as Decimal, as boto3 requires."""
     body = json.loads(model.model_dump_json(), parse_float=Decimal)
