@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)
 export AWS_DEFAULT_REGION ?= ap-southeast-2
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test unit lint lint-template build invoke bench admin venv clean browser-deps
+.PHONY: run test deps browser-deps unit lint lint-template build invoke bench admin venv clean browser-deps
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is needed (pyenv 3.12.1 or python3.12 on PATH)" >&2; exit 1; }
@@ -34,8 +34,13 @@ venv: $(VENV)/.installed
 run: $(VENV)/.installed
 	@$(PYTHON) -m tools.local_server --port $(PORT) $(if $(SEED),--seed $(SEED))
 
-## test: template lint + the whole pytest suite (tests/browser needs browser-deps)
-test: $(VENV)/.installed lint lint-template browser-deps
+## deps: both virtualenvs and the browser, side by side (a fresh clone spends most of its setup here)
+deps:
+	@$(MAKE) --no-print-directory -j3 $(VENV)/.installed $(SAM_VENV)/.installed browser-deps
+
+## test: ruff, template lint and the whole pytest suite (tests/browser needs browser-deps)
+test: deps
+	@$(MAKE) --no-print-directory lint lint-template
 	$(PYTHON) -m pytest -q -n 2 -p no:cacheprovider tests
 
 ## browser-deps: Debian chromium + chromium-driver for tests/browser, apt-installed only when missing.
