@@ -15,17 +15,19 @@ export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)
 export AWS_DEFAULT_REGION ?= ap-southeast-2
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test deps browser-deps unit lint lint-template build invoke bench admin venv clean browser-deps
+.PHONY: run test deps browser-deps unit lint lint-template build invoke bench admin venv clean
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is needed (pyenv 3.12.1 or python3.12 on PATH)" >&2; exit 1; }
 	@$(PY312) -m venv $(VENV)
-	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@set -o pipefail; $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt 2>&1 \
+	  | { grep -v "^WARNING: Location 'file:" || true; }
 	@touch $@
 
 $(SAM_VENV)/.installed: requirements-sam.txt
 	@$(PY312) -m venv $(SAM_VENV)
-	@$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@set -o pipefail; $(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt 2>&1 \
+	  | { grep -v "^WARNING: Location 'file:" || true; }
 	@touch $@
 
 venv: $(VENV)/.installed
