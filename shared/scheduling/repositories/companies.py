@@ -12,6 +12,7 @@ from scheduling.domain.models import ApiKey, Availability, Company, EventType, U
 from scheduling.errors import ValidationFailed
 from scheduling.repositories import keys
 from scheduling.repositories.items import from_item, to_item
+from scheduling.repositories.queries import company_items
 
 
 class SlugTaken(Exception):
@@ -244,12 +245,4 @@ class CompanyRepository:
 
     # -------------------------------------------------------------------------------------------
     def _query_prefix(self, company_id: str, prefix: str) -> list[dict[str, Any]]:
-        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(prefix)
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"KeyConditionExpression": condition}
-        while True:
-            page = self._table.query(**kwargs)
-            items.extend(page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return company_items(self._table, company_id, prefix)

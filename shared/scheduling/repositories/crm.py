@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling.repositories import keys
 from scheduling.repositories.items import plain
+from scheduling.repositories.queries import company_items
 
 _PREFIXES = {"contacts": "CONTACT#", "customers": "CUSTOMER#", "opportunities": "OPPORTUNITY#",
              "activities": "ACTIVITY#"}
@@ -202,15 +201,7 @@ class CrmRepository:
         return found
 
     def _query_prefix(self, company_id: str, prefix: str) -> list[dict[str, Any]]:
-        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(prefix)
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"KeyConditionExpression": condition}
-        while True:
-            page = self._table.query(**kwargs)
-            items.extend(plain(i) for i in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return [plain(item) for item in company_items(self._table, company_id, prefix)]
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

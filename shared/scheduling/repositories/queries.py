@@ -1,0 +1,22 @@
+"""Queries several repositories share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from scheduling.repositories import keys
+
+
+def company_items(table: Any, company_id: str, sk_prefix: str) -> list[dict[str, Any]]:
+    """Every item of the company's partition whose sort key starts with `sk_prefix`, all pages."""
+    condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(sk_prefix)
+    kwargs: dict[str, Any] = {"KeyConditionExpression": condition}
+    items: list[dict[str, Any]] = []
+    while True:
+        page = table.query(**kwargs)
+        items.extend(page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
