@@ -228,6 +228,13 @@ class RequestedTime:
     instant: datetime
     nonexistent: bool = False
 
+    @property
+    def pivot(self) -> datetime:
+        """Where nearest and alternative slots are measured from. For a skipped local time it is just
+        before the jump, so the first slot after the gap (03:00 for a skipped 02:30) counts as after
+        the time asked rather than as the time asked itself."""
+        return self.instant - timedelta(microseconds=1) if self.nonexistent else self.instant
+
 
 def requested_time(day: date, at: time, tz: ZoneInfo) -> RequestedTime:
     """Local `day` `at` in `tz` as asked: never refuses (see RequestedTime.nonexistent)."""

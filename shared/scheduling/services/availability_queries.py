@@ -85,7 +85,7 @@ def check_availability(
     company = _company(company_id)
     window = window_around(now, event_type, resolve_timezone(company.timezone), asked.instant)
     snapshot = load_snapshot(company_id, event_type, window, now, company=company)
-    before, after = nearest(snapshot, asked.instant, tz=tz)
+    before, after = nearest(snapshot, asked.pivot, tz=tz)
     return AvailabilityCheck(event_type, asked, explain(snapshot, asked), before, after)
 
 

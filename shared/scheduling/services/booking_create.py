@@ -241,8 +241,8 @@ def _slot_unavailable(company_id: str, event_type: EventType, asked: availabilit
     tz = asked.tz
     window = availability.window_around(now, event_type, resolve_timezone(company.timezone), asked.instant)
     wide = availability.load_snapshot(company_id, event_type, window, now, company=company)
-    before, after = availability.nearest(wide, asked.instant, tz=tz)
-    options = availability.alternatives(wide, asked.instant, 5, tz=tz)
+    before, after = availability.nearest(wide, asked.pivot, tz=tz)
+    options = availability.alternatives(wide, asked.pivot, 5, tz=tz)
     when = f"{asked.day.isoformat()} {asked.at.strftime('%H:%M')} ({tz.key})"
     hint = None
     if after is not None:
