@@ -28,7 +28,7 @@ from scheduling.formatting import format_instant, format_instant_no_year
 from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered_range, utc_days
 from scheduling.repositories.side_effects import SideEffect
 from scheduling.services import availability
-from scheduling.services.booking_input import check_attendee_emails, check_email, normalise_phone
+from scheduling.services.booking_input import check_attendee_emails, check_email, check_text_lengths, normalise_phone
 from scheduling.services.crm import BookerDetails, plan_booked
 from scheduling.services.event_types import require_identifier, resolve_event_type
 from scheduling.services.side_effects import Outcome, booked_effects, perform_all, side_effect_repository
@@ -96,6 +96,7 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
     day = availability.parse_request_date(request.date, "date")
     at = availability.parse_request_time(request.time, "time")
     require_identifier(request.event_type_id, request.event_type_slug, request.event_type_name)
+    check_text_lengths(fullName=request.full_name, message=request.message, company_name=request.company_name)
     email = check_email(request.email)
     check_attendee_emails([a.email for a in request.attendees])
 

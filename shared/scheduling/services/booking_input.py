@@ -108,3 +108,15 @@ def try_normalise_phone(value: str | None, default_country: str = "AU") -> str |
         return normalise_phone(str(value), default_country)
     except ValidationFailed:
         return None
+
+
+# Longest free text a booking keeps, whoever sends it (JSON body, voice tool, booker page).
+TEXT_LIMITS = {"fullName": 200, "message": 5000, "company_name": 200}
+
+
+def check_text_lengths(**fields: str | None) -> None:
+    """VALIDATION_ERROR naming the first field (by its contract name) longer than TEXT_LIMITS allows."""
+    for name, value in fields.items():
+        limit = TEXT_LIMITS[name]
+        if value is not None and len(value) > limit:
+            raise ValidationFailed(name, f"at most {limit} characters")

@@ -57,3 +57,13 @@ def test_numbers_that_cannot_be_a_phone_are_a_validation_error_naming_the_field(
     assert caught.value.code == "VALIDATION_ERROR"
     assert caught.value.details["field"] == "phone"
     assert "+61412345678" in caught.value.details["expected"]
+
+
+def test_free_text_longer_than_a_booking_keeps_is_refused_naming_the_field():
+    from scheduling.errors import ValidationFailed
+    from scheduling.services.booking_input import check_text_lengths
+
+    check_text_lengths(fullName="x" * 200, message=None, company_name="Acme")
+    with pytest.raises(ValidationFailed) as refused:
+        check_text_lengths(fullName="x" * 60_000, message=None, company_name=None)
+    assert refused.value.details == {"field": "fullName", "expected": "at most 200 characters"}
