@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling import wiring
 from scheduling.domain.models import Booking, Company
 from scheduling.errors import DomainError, NotFound
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Key
 
 _TOKEN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
-
 from scheduling.domain.models import Booking
 from scheduling.errors import ValidationFailed
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Attr, Key
 from scheduling.repositories.items import from_item, plain, to_item
 from scheduling.slots.ranges import TimeRange
 

@@ -6,11 +6,10 @@ import base64
 import binascii
 from typing import Any
 
-from boto3.dynamodb.conditions import Attr, Key
-
 from scheduling.domain.models import ApiKey, Availability, Company, EventType, User
 from scheduling.errors import ValidationFailed
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Attr, Key
 from scheduling.repositories.items import from_item, to_item
 from scheduling.repositories.queries import company_items
 

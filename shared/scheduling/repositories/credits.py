@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Key
 from scheduling.repositories.items import plain
 
 USAGE = "notetaker_usage"

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Key
 
 
 def due_items(table: Any, kind: str, now: datetime, limit: int) -> list[dict[str, Any]]:

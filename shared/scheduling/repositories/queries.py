@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Key
 
 
 def company_items(table: Any, company_id: str, sk_prefix: str) -> list[dict[str, Any]]:

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Key
 from scheduling.repositories.due_work import due_items
 from scheduling.repositories.items import plain
 

@@ -12,11 +12,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling import wiring
 from scheduling.domain.models import Booking
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Key
 from scheduling.repositories.items import from_item, plain
 
 CALL_TTL_SECONDS = 24 * 60 * 60

@@ -37,12 +37,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from scheduling import wiring
 from scheduling.adapters.errors import ProviderUnavailable
 from scheduling.domain.models import Booking, Company, EventType, NotificationRule
 from scheduling.repositories import keys
+from scheduling.repositories.conditions import Key
 from scheduling.repositories.due_work import due_items
 from scheduling.services import notifications
 from scheduling.services.token_expiry import token_expiry_put

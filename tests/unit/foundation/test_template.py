@@ -37,3 +37,16 @@ def test_scheduled_jobs_are_named_after_their_function_folders():
 def test_a_known_path_with_another_method_is_recognised_for_405():
     assert allowed_methods("/v1/scheduling-bookings/abc") == {"GET"} | KNOWN_ROUTES["/v1/scheduling-bookings/{id}"]
     assert allowed_methods("/v1/nothing-here") is None
+
+
+def test_importing_a_handler_does_not_import_boto3_until_a_request_needs_it():
+    import subprocess
+    import sys
+
+    code = ("import importlib.util, sys\n"
+            f"spec = importlib.util.spec_from_file_location('app', {str(ROOT / 'functions' / 'get_booking' / 'app.py')!r})\n"
+            "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+            "print('boto3' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}", "PATH": "/usr/bin:/bin"}).stdout
+    assert out.strip() == "False"
