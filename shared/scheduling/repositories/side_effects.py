@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from scheduling.repositories import keys
-from scheduling.repositories.conditions import Key
 from scheduling.repositories.due_work import due_items
 from scheduling.repositories.items import plain
+from scheduling.repositories.queries import company_items
 
 DUE_KIND = "side_effect"
 KINDS = ("calendar_insert", "calendar_delete", "confirmation_email", "cancellation_email")
@@ -80,9 +80,7 @@ class SideEffectRepository:
 
     # reads ----------------------------------------------------------------------------------
     def list_for_booking(self, company_id: str, booking_id: str) -> list[SideEffect]:
-        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(
-            f"SIDE_EFFECT#{booking_id}#")
-        items = self._table.query(KeyConditionExpression=condition, ConsistentRead=True).get("Items", [])
+        items = company_items(self._table, company_id, f"SIDE_EFFECT#{booking_id}#", consistent=True)
         return [self._from_item(i) for i in items]
 
     def get(self, company_id: str, booking_id: str, kind: str) -> SideEffect | None:

@@ -41,8 +41,8 @@ from scheduling import wiring
 from scheduling.adapters.errors import ProviderUnavailable
 from scheduling.domain.models import Booking, Company, EventType, NotificationRule
 from scheduling.repositories import keys
-from scheduling.repositories.conditions import Key
 from scheduling.repositories.due_work import due_items
+from scheduling.repositories.queries import company_items
 from scheduling.services import notifications
 from scheduling.services.token_expiry import token_expiry_put
 
@@ -144,16 +144,7 @@ def immediate_items(booking: Booking, event_type: EventType | None, kind: str,
 
 def reminders_for_booking(company_id: str, booking_id: str) -> list[dict[str, Any]]:
     """Every reminder item of a booking (any state), in key order."""
-    table = wiring.table()
-    condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(f"REMINDER#{booking_id}#")
-    kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "ConsistentRead": True}
-    items: list[dict[str, Any]] = []
-    while True:
-        page = table.query(**kwargs)
-        items.extend(page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return company_items(wiring.table(), company_id, f"REMINDER#{booking_id}#", consistent=True)
 
 
 def cancel_pending_reminders(company_id: str, booking_id: str, *, now: datetime | None = None) -> int:
