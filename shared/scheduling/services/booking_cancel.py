@@ -20,7 +20,7 @@ from scheduling import wiring
 from scheduling.domain.models import Booking
 from scheduling.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
 from scheduling.repositories.bookings import LedgerConflict
-from scheduling.services import notetaker
+from scheduling.services import notetaker, reminders
 from scheduling.services.crm import cancelled_activity_entry
 from scheduling.services.side_effects import Outcome, cancelled_effects, perform_all, side_effect_repository
 
@@ -71,19 +71,8 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
             logger.info("cancel of %s raced on attempt %d; re-reading", booking_id, attempt)
             continue
         outcome = perform_all(new, cancelled, now)
-        _cancel_reminders(company_id, booking_id, now)
+        reminders.cancel_pending_reminders(company_id, booking_id, now=now)
         notetaker.on_booking_cancelled(cancelled, now=now)  # deletes the bot; a crash or outage: bill_notetaker
         return CancelledBooking(cancelled, already_cancelled=False, side_effects=outcome)
     raise ServiceUnavailable("The booking kept changing while we cancelled it; nothing was cancelled.",
                              fix="Retry in a few seconds.")
-
-
-def _cancel_reminders(company_id: str, booking_id: str, now: datetime) -> None:
-    """Reminders hook (issue 6): pending reminders stop once the cancel has committed."""
-    try:
-        from scheduling.services import reminders
-    except ImportError:
-        return
-    hook = getattr(reminders, "cancel_pending_reminders", None)
-    if hook is not None:
-        hook(company_id, booking_id, now=now)

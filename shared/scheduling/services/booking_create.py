@@ -27,7 +27,7 @@ from scheduling.errors import Conflict, InvalidTimezone, NotFound, ServiceUnavai
 from scheduling.formatting import format_instant, format_instant_no_year
 from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered_range, utc_days
 from scheduling.repositories.side_effects import SideEffect
-from scheduling.services import availability
+from scheduling.services import availability, reminders
 from scheduling.services.booking_input import check_attendee_emails, check_email, check_text_lengths, normalise_phone
 from scheduling.services.crm import BookerDetails, plan_booked
 from scheduling.services.event_types import require_identifier, resolve_event_type
@@ -153,7 +153,7 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
             others = [hosts[h].email for h in host_ids[1:] if h in hosts]
             effects[0] = _with_attendees(effects[0], others)
         extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
-                 *_reminder_items(booking, event_type, the_company(), now)]
+                 *reminders.reminder_items_for_new_booking(booking, event_type, the_company(), now)]
         span = buffered_range(booking)
         guard = availability.ledger_guard(snapshot, host_ids, span)
         if not _commit(booking, guard, extra, span):
@@ -256,16 +256,6 @@ def _slot_unavailable(company_id: str, event_type: EventType, asked: availabilit
         details={"reason": reason, "nearest_before": slot_json(before, tz), "nearest_after": slot_json(after, tz),
                  "alternatives": [slot_json(s, tz) for s in options]},
     )
-
-
-def _reminder_items(booking: Booking, event_type: EventType, company: Company, now: datetime) -> list[dict[str, Any]]:
-    """Reminders hook (issue 6): their items commit in the booking's transaction when that module exists."""
-    try:
-        from scheduling.services import reminders
-    except ImportError:
-        return []
-    hook = getattr(reminders, "reminder_items_for_new_booking", None)
-    return list(hook(booking, event_type, company, now)) if hook else []
 
 
 def booking_summary(booking: Booking) -> dict[str, Any]:

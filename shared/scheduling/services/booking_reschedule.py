@@ -25,6 +25,7 @@ from datetime import datetime
 from scheduling import wiring
 from scheduling.domain.models import Booking
 from scheduling.errors import Conflict, DomainError, NotFound, ServiceUnavailable
+from scheduling.services import notetaker
 from scheduling.services.booking_cancel import CancelledBooking, cancel_booking
 from scheduling.services.booking_create import AttendeeInput, CreateBookingInput, CreatedBooking, create_booking
 
@@ -112,12 +113,6 @@ def _retire_token(previous: Booking) -> Booking:
 
 def _move_notetaker(old: Booking, new: Booking, now: datetime) -> None:
     try:
-        from scheduling.services import notetaker
-    except ImportError:
-        return
-    hook = getattr(notetaker, "on_booking_rescheduled", None)
-    if hook is not None:
-        try:
-            hook(old, new, now=now)
-        except Exception:  # the move is retried by the notetaker job; the reschedule stands
-            logger.exception("moving the notetaker of %s to %s failed", old.id, new.id)
+        notetaker.on_booking_rescheduled(old, new, now=now)
+    except Exception:  # the move is retried by the notetaker job; the reschedule stands
+        logger.exception("moving the notetaker of %s to %s failed", old.id, new.id)
