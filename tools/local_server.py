@@ -72,13 +72,17 @@ def api_event(
     }
 
 
-def invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
+def containers() -> Any:
     global _containers
     if _containers is None:
         from tools.lambda_containers import ContainerPool
 
         _containers = ContainerPool()
-    return _containers.invoke(function, event, LocalContext())
+    return _containers
+
+
+def invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
+    return containers().invoke(function, event, LocalContext())
 
 
 def scheduled_event(job_function: str, time: str) -> dict[str, Any]:
@@ -222,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"invalid seed {seed_path}: {error}\n")
         return 2
     api = LocalApi()
+    containers().prewarm([route.function for route in api.routes] + [job.function for job in api.jobs.values()])
     ThreadingHTTPServer.request_queue_size = 128  # the default backlog of 5 resets bursts of clients
     server = ThreadingHTTPServer((args.host, args.port), make_handler(api))
     server.daemon_threads = True
