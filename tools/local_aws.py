@@ -42,6 +42,26 @@ def _serialise_moto_calls() -> None:
     BotocoreStubber._serialised = True  # type: ignore[attr-defined]
 
 
+def _thread_safe_condition_building() -> None:
+    """boto3's DynamoDB resource builds every Key/Attr condition with one shared builder whose
+    placeholder counters are reset per call, so two threads sharing a Table garble each other's
+    expressions ("Query condition missed key schema element"). On Lambda one container serves one
+    request at a time; the local server runs many containers in one process, sharing one Table."""
+    from boto3.dynamodb.transform import TransformationInjector
+
+    if getattr(TransformationInjector, "_serialised", False):
+        return
+    original = TransformationInjector.inject_condition_expressions
+    lock = threading.Lock()
+
+    def inject_condition_expressions(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return original(self, *args, **kwargs)
+
+    TransformationInjector.inject_condition_expressions = inject_condition_expressions  # type: ignore[method-assign]
+    TransformationInjector._serialised = True  # type: ignore[attr-defined]
+
+
 def _cheaper_transaction_rollback() -> None:
     """moto deep-copies the whole table once per item of every TransactWriteItems (for rollback),
     so a transaction's cost grows with everything stored. Snapshot only the items it touches."""
@@ -111,6 +131,7 @@ def start(env: dict[str, str] | None = None) -> None:
         from moto import mock_aws
 
         _serialise_moto_calls()
+        _thread_safe_condition_building()
         _cheaper_transaction_rollback()
         _mock = mock_aws()
         _mock.start()
