@@ -1,13 +1,18 @@
-"""Companies, their hosts, default availability, event types and API keys."""
+"""Companies, their hosts, default availability, event types and API keys.
+
+A company's configuration (the company item, default hours, users, event types) sorts under
+`CONFIG#` in its partition, so `load_config` reads all of it with one Query (keys.py).
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 from typing import Any
 
 from scheduling.domain.models import ApiKey, Availability, Company, EventType, User
-from scheduling.errors import ValidationFailed
+from scheduling.errors import NotFound, ValidationFailed
 from scheduling.repositories import keys
 from scheduling.repositories.conditions import Attr, Key
 from scheduling.repositories.items import from_item, to_item
@@ -22,8 +27,27 @@ class EventTypeGone(Exception):
     """The event type was deleted between read and write."""
 
 
-def event_type_slug_sk(slug: str) -> str:
-    return f"EVENT_TYPE_SLUG#{slug}"
+event_type_slug_sk = keys.event_type_slug_sk
+
+
+@dataclass(frozen=True)
+class CompanyConfig:
+    """How a company is set up, read at one moment: what booking and availability need.
+
+    `users` and `event_types` are in sort-key (id) order; `availability` is the company default
+    hours (None when never set).
+    """
+
+    company: Company
+    availability: Availability | None
+    users: tuple[User, ...]
+    event_types: tuple[EventType, ...]
+
+    def user(self, user_id: str) -> User | None:
+        return next((u for u in self.users if u.id == user_id), None)
+
+    def event_type(self, event_type_id: str) -> EventType | None:
+        return next((e for e in self.event_types if e.id == event_type_id), None)
 
 
 def _slug_item(event_type: EventType) -> dict[str, Any]:
@@ -62,6 +86,27 @@ class CompanyRepository:
         self._table.put_item(Item=to_item(company, PK=keys.company_pk(company.id), SK=keys.COMPANY_SK))
         self._table.put_item(Item={**keys.company_slug_key(company.slug), "company_id": company.id})
 
+    def load_config(self, company_id: str) -> CompanyConfig:
+        """The company with its default hours, users and event types: ONE consistent Query (all
+        pages) over `CONFIG#`, so what the configuration API just wrote is seen. NotFound when
+        the company does not exist."""
+        company, availability = None, None
+        users: list[User] = []
+        event_types: list[EventType] = []
+        for item in company_items(self._table, company_id, keys.CONFIG_PREFIX, consistent=True):
+            sk = item["SK"]
+            if sk == keys.COMPANY_SK:
+                company = from_item(Company, item)
+            elif sk == keys.AVAILABILITY_SK:
+                availability = from_item(Availability, item)
+            elif sk.startswith(keys.USER_PREFIX):
+                users.append(from_item(User, item))
+            elif sk.startswith(keys.EVENT_TYPE_PREFIX):
+                event_types.append(from_item(EventType, item))
+        if company is None:
+            raise NotFound(f"No company {company_id}.")
+        return CompanyConfig(company, availability, tuple(users), tuple(event_types))
+
     # availability --------------------------------------------------------------------------
     def get_default_availability(self, company_id: str) -> Availability | None:
         key = {"PK": keys.company_pk(company_id), "SK": keys.AVAILABILITY_SK}
@@ -75,7 +120,7 @@ class CompanyRepository:
 
     # users -----------------------------------------------------------------------------------
     def list_users(self, company_id: str) -> list[User]:
-        return [from_item(User, i) for i in self._query_prefix(company_id, "USER#")]
+        return [from_item(User, i) for i in self._query_prefix(company_id, keys.USER_PREFIX)]
 
     def get_user(self, company_id: str, user_id: str) -> User | None:
         key = {"PK": keys.company_pk(company_id), "SK": keys.user_sk(user_id)}
@@ -87,7 +132,7 @@ class CompanyRepository:
 
     # event types -----------------------------------------------------------------------------
     def list_event_types(self, company_id: str) -> list[EventType]:
-        return [from_item(EventType, i) for i in self._query_prefix(company_id, "EVENT_TYPE#")]
+        return [from_item(EventType, i) for i in self._query_prefix(company_id, keys.EVENT_TYPE_PREFIX)]
 
     def get_event_type(self, company_id: str, event_type_id: str) -> EventType | None:
         key = {"PK": keys.company_pk(company_id), "SK": keys.event_type_sk(event_type_id)}
@@ -186,11 +231,11 @@ class CompanyRepository:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def page_event_types(self, company_id: str, limit: int, after: str | None) -> tuple[list[EventType], str | None]:
-        items, cursor = self._page_prefix(company_id, "EVENT_TYPE#", limit, after)
+        items, cursor = self._page_prefix(company_id, keys.EVENT_TYPE_PREFIX, limit, after)
         return [from_item(EventType, i) for i in items], cursor
 
     def page_users(self, company_id: str, limit: int, after: str | None) -> tuple[list[User], str | None]:
-        items, cursor = self._page_prefix(company_id, "USER#", limit, after)
+        items, cursor = self._page_prefix(company_id, keys.USER_PREFIX, limit, after)
         return [from_item(User, i) for i in items], cursor
 
     def revoke_api_key(self, api_key: ApiKey) -> None:

@@ -1,16 +1,22 @@
 """Every DynamoDB key of the single table is built here, so the layout reads in one place.
 
 Base table (PK, SK):
-    COMPANY#<cid>        COMPANY                     company profile
+    COMPANY#<cid>        CONFIG#COMPANY              company profile (and its credit balance)
+    COMPANY#<cid>        CONFIG#AVAILABILITY         company default hours
+    COMPANY#<cid>        CONFIG#USER#<uid>           host
+    COMPANY#<cid>        CONFIG#EVENT_TYPE#<etid>    event type
     COMPANY_SLUG#<slug>  COMPANY_SLUG                slug → company id (management URLs)
-    COMPANY#<cid>        AVAILABILITY                company default hours
-    COMPANY#<cid>        USER#<uid>                  host
-    COMPANY#<cid>        EVENT_TYPE#<etid>           event type
+    COMPANY#<cid>        EVENT_TYPE_SLUG#<slug>      event type slug → event type id (unique slugs)
     COMPANY#<cid>        API_KEY#<sha256>            key listed under its company (no secret)
     API_KEY#<sha256>     API_KEY                     key lookup used by auth (one GetItem)
     COMPANY#<cid>        BOOKING#<bid>               booking
     COMPANY#<cid>        HOST_DAY#<uid>#<utc date>   the host's booked ranges that UTC day + version
                                                      (the no-double-booking guard, docs/bookings.md)
+
+Everything a request needs to know about how a company is set up sorts under `CONFIG#`, so ONE
+Query (`CompanyRepository.load_config`) reads the company, its default hours, its hosts and its
+event types together. Nothing else may use that prefix (the slug pointers deliberately do not:
+they are only read when an event type is written).
 GSIs, named after the question they answer:
     BookingsByStart   COMPANY#<cid>                 <starts_at utc>#<bid>   list / date filters
     BookingsByPhone   COMPANY#<cid>#PHONE#<e164>    <starts_at utc>#<bid>   voice: caller's bookings
@@ -29,8 +35,11 @@ def company_pk(company_id: str) -> str:
     return f"COMPANY#{company_id}"
 
 
-COMPANY_SK = "COMPANY"
-AVAILABILITY_SK = "AVAILABILITY"
+CONFIG_PREFIX = "CONFIG#"
+COMPANY_SK = f"{CONFIG_PREFIX}COMPANY"
+AVAILABILITY_SK = f"{CONFIG_PREFIX}AVAILABILITY"
+USER_PREFIX = f"{CONFIG_PREFIX}USER#"
+EVENT_TYPE_PREFIX = f"{CONFIG_PREFIX}EVENT_TYPE#"
 
 
 def company_slug_key(slug: str) -> dict[str, str]:
@@ -38,11 +47,15 @@ def company_slug_key(slug: str) -> dict[str, str]:
 
 
 def user_sk(user_id: str) -> str:
-    return f"USER#{user_id}"
+    return f"{USER_PREFIX}{user_id}"
 
 
 def event_type_sk(event_type_id: str) -> str:
-    return f"EVENT_TYPE#{event_type_id}"
+    return f"{EVENT_TYPE_PREFIX}{event_type_id}"
+
+
+def event_type_slug_sk(slug: str) -> str:
+    return f"EVENT_TYPE_SLUG#{slug}"
 
 
 def api_key_lookup_key(key_hash: str) -> dict[str, str]:

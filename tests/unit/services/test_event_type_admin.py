@@ -197,5 +197,5 @@ def test_pages_walk_every_event_type_once_and_a_forged_cursor_is_refused(workspa
         if cursor is None:
             break
     assert sorted(seen) == sorted(created | {CONSULT_ID, ASSESSMENT_ID}) and pages == 3
-    for forged in ("not-base64!", "VVNFUiMx"):  # the second decodes to "USER#1"
+    for forged in ("not-base64!", "Q09ORklHI1VTRVIjMQ"):  # the second decodes to "CONFIG#USER#1"
         assert error_of(admin.list_event_types, COMPANY_ID, 2, forged).details["field"] == "after"
