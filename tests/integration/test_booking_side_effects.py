@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from scheduling import wiring
 from scheduling.adapters.outbox import OUTBOX
@@ -148,8 +152,78 @@ def test_a_cancel_landing_while_the_booking_request_creates_the_event_leaves_no_
     monkeypatch.setattr(calendar, "insert_event", insert_then_cancelled)
     created = create_booking(COMPANY_ID, request(), now)
 
-    # Then the booking reads cancelled, its event is deleted again and nothing is left for the job
+    # Then the booking reads cancelled (without the link of the deleted event), its event is
+    # deleted again and nothing is left for the job
     assert created.booking.google_meet_link is None
-    assert wiring.bookings().get(COMPANY_ID, created.booking.id).status == "cancelled"
+    stored = wiring.bookings().get(COMPANY_ID, created.booking.id)
+    assert (stored.status, stored.google_meet_link, stored.calendar_event_ids) == ("cancelled", None, {})
     assert [e["action"] for e in outbox_for(created.booking.id)["calendar"]] == ["insert", "delete"]
+    # … and the booker, told of the cancellation, is not sent a confirmation after it
+    assert [e["kind"] for e in outbox_for(created.booking.id)["emails"]] == ["cancellation"]
     assert run_job(now + timedelta(hours=1))["due"] == 0
+
+
+def test_a_cancel_landing_after_the_event_reached_the_booking_but_before_the_insert_was_done_leaves_no_link_or_event(
+    workspace, monkeypatch
+) -> None:
+    # Given the request made the event and wrote it onto the booking, and a cancel lands just
+    # before the request marks the insert done
+    repository = side_effects.side_effect_repository()
+    real_complete = repository.complete
+    now = datetime.now(UTC)
+    shown_to_the_cancel: list[str | None] = []
+
+    def cancelled_before_done(effect: Any, result: Any, at: datetime) -> None:
+        if effect.kind == "calendar_insert":
+            shown_to_the_cancel.append(wiring.bookings().get(COMPANY_ID, effect.booking_id).google_meet_link)
+            cancel_booking(COMPANY_ID, effect.booking_id, None, now)
+        real_complete(effect, result, at)
+
+    monkeypatch.setattr(repository, "complete", cancelled_before_done)
+    created = create_booking(COMPANY_ID, request(), now)
+    monkeypatch.undo()
+
+    # Then the request lost the insert, the event is deleted, and neither the answer nor the
+    # stored booking claims a Meet link (GET shows what the repository holds)
+    assert shown_to_the_cancel[0] is not None  # the cancel did see the live link on the booking
+    assert created.side_effects.lost == [f"{created.booking.id}:calendar_insert"]
+    assert created.booking.google_meet_link is None
+    stored = wiring.bookings().get(COMPANY_ID, created.booking.id)
+    assert (stored.status, stored.google_meet_link, stored.calendar_event_ids) == ("cancelled", None, {})
+    assert [e["action"] for e in outbox_for(created.booking.id)["calendar"]] == ["insert", "delete"]
+    assert [e["kind"] for e in outbox_for(created.booking.id)["emails"]] == ["cancellation"]
+    assert run_job(now + timedelta(hours=1))["due"] == 0
+    assert [e["action"] for e in outbox_for(created.booking.id)["calendar"]] == ["insert", "delete"]
+
+
+@pytest.fixture
+def dynamodb_writes(workspace) -> Iterator[Counter[str]]:
+    """The write operations the table's client sends during the test, by name (a botocore hook)."""
+    writes: Counter[str] = Counter()
+    events = wiring.table().meta.client.meta.events
+
+    def seen(model: Any, **_: Any) -> None:
+        if model.name in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"):
+            writes[model.name] += 1
+
+    events.register("before-call.dynamodb", seen, unique_id="test-dynamodb-writes")
+    yield writes
+    events.unregister("before-call.dynamodb", unique_id="test-dynamodb-writes")
+
+
+def test_a_create_and_a_cancel_each_make_exactly_one_transaction(dynamodb_writes) -> None:
+    now = datetime.now(UTC)
+    created = create_booking(COMPANY_ID, request(), now)
+
+    # The booking's own commit, then single-item writes: the event onto the booking, and a
+    # "done" mark each for the calendar insert and the confirmation email.
+    assert created.side_effects.done == [f"{created.booking.id}:calendar_insert",
+                                         f"{created.booking.id}:confirmation_email"]
+    assert dynamodb_writes == Counter({"TransactWriteItems": 1, "UpdateItem": 3})
+
+    dynamodb_writes.clear()
+    cancel_booking(COMPANY_ID, created.booking.id, None, now + timedelta(minutes=5))
+
+    # The cancel's commit, then "done" for the event's deletion and the cancellation email.
+    assert dynamodb_writes == Counter({"TransactWriteItems": 1, "UpdateItem": 2})
+    assert [e["action"] for e in outbox_for(created.booking.id)["calendar"]] == ["insert", "delete"]

@@ -84,22 +84,85 @@ def test_a_booking_whose_process_died_right_after_the_commit_gets_its_event_and_
     assert [e["kind"] for e in OUTBOX.for_booking(booking.id)["emails"]] == ["confirmation", "pre_meeting"]
 
 
-def test_a_process_killed_after_the_side_effects_but_before_recording_them_makes_no_second_calendar_event(
-        workspace, monkeypatch):
+def dying_when_marking_done(monkeypatch, kind: str) -> None:
+    """The process dies as it is about to mark `kind` done: the provider was called (and, for a
+    calendar insert, its event was already written onto the booking)."""
     repository = side_effects.side_effect_repository()
-    monkeypatch.setattr(repository, "commit", die)  # the calls were made; their "done" marks were not
+    real_complete = repository.complete
+
+    def complete(effect, result, now):
+        if effect.kind == kind:
+            raise Killed
+        return real_complete(effect, result, now)
+
+    monkeypatch.setattr(repository, "complete", complete)
+
+
+def test_a_process_killed_between_writing_the_event_onto_the_booking_and_marking_the_insert_done_is_finished_once(
+        workspace, monkeypatch):
+    dying_when_marking_done(monkeypatch, "calendar_insert")
+    now = datetime.now(UTC)
+    with pytest.raises(Killed):
+        create_booking(COMPANY_ID, request(), now)
+    monkeypatch.undo()
+    booking = the_booking_of("sarah@example.com")
+    [event] = OUTBOX.for_booking(booking.id)["calendar"]
+    assert booking.google_meet_link == event["meet_link"] is not None  # written before the crash
+    assert OUTBOX.for_booking(booking.id)["emails"] == []  # the process died before the email
+
+    # The insert stayed pending: after the request's lease the job repeats it (the calendar answers
+    # with the booking's existing event, as Google's 409 read back by GoogleCalendar does) and
+    # marks it done, then sends the confirmation with the link.
+    assert retry_job(now + timedelta(seconds=30))["due"] == 0
+    assert retry_job(now + timedelta(minutes=3))["done"] == 2
+    assert retry_job(now + timedelta(minutes=10))["due"] == 0
+    sent = OUTBOX.for_booking(booking.id)
+    assert [c["action"] for c in sent["calendar"]] == ["insert"]  # one event, one invitation
+    [confirmation] = sent["emails"]
+    assert event["meet_link"] in confirmation["body"]
+    assert wiring.bookings().get(COMPANY_ID, booking.id).google_meet_link == event["meet_link"]
+    insert = side_effects.side_effect_repository().get(COMPANY_ID, booking.id, "calendar_insert")
+    assert (insert.status, insert.result["event_id"]) == ("done", event["event_id"])
+
+
+def test_a_process_killed_after_sending_the_confirmation_but_before_marking_it_done_sends_it_twice(
+        workspace, monkeypatch):
+    dying_when_marking_done(monkeypatch, "confirmation_email")
     now = datetime.now(UTC)
     with pytest.raises(Killed):
         create_booking(COMPANY_ID, request(), now)
     monkeypatch.undo()
     booking = the_booking_of("sarah@example.com")
 
-    assert retry_job(now + timedelta(minutes=3))["done"] == 2
+    assert retry_job(now + timedelta(minutes=3))["done"] == 1
 
     sent = OUTBOX.for_booking(booking.id)
-    assert len(sent["calendar"]) == 1  # the insert is idempotent per booking (same event id at Google)
-    # Email has no such key at SES: this crash window is at-least-once (docs/reliability.md).
+    assert len(sent["calendar"]) == 1
+    # Email has no idempotency key at SES: this crash window is at-least-once (docs/reliability.md).
     assert [e["kind"] for e in sent["emails"]] == ["confirmation", "confirmation"]
+
+
+def test_a_cancel_after_a_process_died_between_the_bookings_event_and_the_done_mark_deletes_that_event(
+        workspace, monkeypatch):
+    dying_when_marking_done(monkeypatch, "calendar_insert")
+    now = datetime.now(UTC)
+    with pytest.raises(Killed):
+        create_booking(COMPANY_ID, request(), now)
+    monkeypatch.undo()
+    booking = the_booking_of("sarah@example.com")
+
+    # The booker cancels before the job got to the half-finished insert.
+    cancelled = cancel_booking(COMPANY_ID, booking.id, None, now + timedelta(seconds=30)).booking
+
+    # The cancel saw the event on the booking: it deleted it, although the insert never said "done".
+    sent = OUTBOX.for_booking(booking.id)
+    assert [c["action"] for c in sent["calendar"]] == ["insert", "delete"]
+    assert cancelled.google_meet_link is None
+    stored = wiring.bookings().get(COMPANY_ID, booking.id)
+    assert (stored.status, stored.google_meet_link, stored.calendar_event_ids) == ("cancelled", None, {})
+    assert retry_job(now + timedelta(hours=1))["due"] == 0
+    assert [c["action"] for c in OUTBOX.for_booking(booking.id)["calendar"]] == ["insert", "delete"]
+    assert [e["kind"] for e in OUTBOX.for_booking(booking.id)["emails"]] == ["cancellation"]
 
 
 def test_a_cancel_whose_process_died_after_its_commit_gets_its_email_and_event_deletion_from_the_job(

@@ -8,6 +8,11 @@ retry job finds its work with one Query, never a Scan.
 The due sort key doubles as the claim: a worker moves it into the future (its lease) with a
 condition on the value it read, so two overlapping job runs cannot both take the same item, and
 completing requires the worker to still hold that exact value.
+
+Only the booking's (or cancel's) own transaction writes several items at once. Everything after
+it is a single-item conditional write (half the cost of a transactional one): claiming, finishing,
+backing off, and `attach_event` (the calendar event and Meet link onto the booking item, written
+*before* the insert is marked done, so a crash in between leaves the work pending for the job).
 """
 
 from __future__ import annotations
@@ -109,26 +114,44 @@ class SideEffectRepository:
             return None
         return replace(effect, due_at=lease_until, due_sk=new_sk, attempts=effect.attempts + 1)
 
-    def complete_entry(self, effect: SideEffect, result: dict[str, Any], now: datetime) -> dict[str, Any]:
+    def complete(self, effect: SideEffect, result: dict[str, Any], now: datetime) -> None:
         """Done: leave the due index; only while this worker still holds the claim it read."""
-        return {"Update": {
-            "TableName": self._table.name, "Key": effect.key,
-            "UpdateExpression": ("SET #status = :done, #result = :result, updated_at = :now "
-                                 "REMOVE DueWorkByTimePK, DueWorkByTimeSK, last_error"),
-            "ConditionExpression": "#status = :pending AND DueWorkByTimeSK = :held",
-            "ExpressionAttributeNames": {"#status": "status", "#result": "result"},
-            "ExpressionAttributeValues": {":done": "done", ":result": result, ":now": now.isoformat(),
-                                          ":pending": "pending", ":held": effect.due_sk},
-        }}
+        self._conditional_update(
+            effect,
+            "SET #status = :done, #result = :result, updated_at = :now "
+            "REMOVE DueWorkByTimePK, DueWorkByTimeSK, last_error",
+            {":done": "done", ":result": result, ":now": now.isoformat()},
+            names={"#result": "result"},
+        )
 
-    def complete(self, effect: SideEffect, result: dict[str, Any], now: datetime,
-                 also: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
-        """Mark done, together with `also` (e.g. the booking's meet link); LostClaim if not ours."""
-        self._transact([self.complete_entry(effect, result, now), *also])
+    def attach_event(self, effect: SideEffect, event_id: str, meet_link: str | None) -> None:
+        """Write a calendar insert's event id and Meet link onto its booking; LostClaim when the
+        booking is gone or cancelled (the cancel made this insert obsolete in the same transaction
+        that flipped the status, and wrote the booking without them)."""
+        expression = "SET calendar_event_ids.#host = :event"
+        values: dict[str, Any] = {":event": event_id, ":cancelled": "cancelled"}
+        if meet_link:
+            expression += ", google_meet_link = :link"
+            values[":link"] = meet_link
+        try:
+            self._table.update_item(
+                Key={"PK": keys.company_pk(effect.company_id), "SK": keys.booking_sk(effect.booking_id)},
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(PK) AND #status <> :cancelled",
+                ExpressionAttributeNames={"#host": effect.payload["host_user_id"], "#status": "status"},
+                ExpressionAttributeValues=values,
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            raise LostClaim(effect.id) from None
 
-    def commit(self, entries: list[dict[str, Any]]) -> None:
-        """Several complete_entry()s (and their extras) at once; LostClaim if any is not ours."""
-        self._transact(entries)
+    def record(self, effect: SideEffect) -> bool:
+        """Put new work on its own (outside a booking's transaction); False when it already exists."""
+        try:
+            put = self.put_entry(effect)["Put"]
+            self._table.put_item(Item=put["Item"], ConditionExpression=put["ConditionExpression"])
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def retry_later(self, effect: SideEffect, error: str, next_attempt_at: datetime, now: datetime) -> None:
         new_sk = keys.due_work(DUE_KIND, next_attempt_at, effect.id)["DueWorkByTimeSK"]
@@ -146,22 +169,17 @@ class SideEffectRepository:
         )
 
     # ----------------------------------------------------------------------------------------
-    def _conditional_update(self, effect: SideEffect, expression: str, values: dict[str, Any]) -> None:
+    def _conditional_update(self, effect: SideEffect, expression: str, values: dict[str, Any],
+                            names: dict[str, str] | None = None) -> None:
         try:
             self._table.update_item(
                 Key=effect.key, UpdateExpression=expression,
                 ConditionExpression="#status = :pending AND DueWorkByTimeSK = :held",
-                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeNames={"#status": "status", **(names or {})},
                 ExpressionAttributeValues={**values, ":pending": "pending", ":held": effect.due_sk},
             )
         except self._client.exceptions.ConditionalCheckFailedException:
             raise LostClaim(effect.id) from None
-
-    def _transact(self, writes: list[dict[str, Any]]) -> None:
-        try:
-            self._client.transact_write_items(TransactItems=writes)
-        except self._client.exceptions.TransactionCanceledException as error:
-            raise LostClaim(str(error)) from error
 
     @staticmethod
     def _attributes(effect: SideEffect) -> dict[str, Any]:

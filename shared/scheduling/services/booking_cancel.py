@@ -2,9 +2,10 @@
 
 One TransactWriteItems flips the status (condition: still `confirmed`), removes the booking's
 ranges from its hosts' ledger days, marks calendar/email work that has not happened yet obsolete
-(so no event appears after the cancel), records the calendar delete (only when the event exists)
-and the cancellation email as pending work, and logs the CRM activity. The work is then done at
-once; the retry job finishes whatever a provider refused. Opportunities are not touched.
+(so no event appears after the cancel, and the booking drops the link of an insert still in
+flight), records the calendar delete (when an event exists) and the cancellation email as pending
+work, and logs the CRM activity. The work is then done at once; the retry job finishes whatever a
+provider refused. Opportunities are not touched.
 
 Cancelling a cancelled booking is a no-op (`already_cancelled`); `attended`, `late` and
 `no_show` bookings cannot be cancelled (409 INVALID_STATUS_TRANSITION).
@@ -22,7 +23,13 @@ from scheduling.errors import Conflict, NotFound, ServiceUnavailable, Validation
 from scheduling.repositories.bookings import LedgerConflict
 from scheduling.services import notetaker, reminders
 from scheduling.services.crm import cancelled_activity_entry
-from scheduling.services.side_effects import Outcome, cancelled_effects, perform_all, side_effect_repository
+from scheduling.services.side_effects import (
+    Outcome,
+    cancelled_effects,
+    perform_all,
+    side_effect_repository,
+    without_unfinished_event,
+)
 
 logger = logging.getLogger("scheduling.booking_cancel")
 
@@ -58,7 +65,7 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
             )
         existing = effects_repo.list_for_booking(company_id, booking_id)
         obsolete, new = cancelled_effects(booking, existing, reason, now)
-        cancelled = booking.model_copy(update={
+        cancelled = without_unfinished_event(booking, obsolete).model_copy(update={
             "status": "cancelled", "cancellation_reason": reason, "cancelled_at": now, "updated_at": now})
         extra = [*(effects_repo.obsolete_entry(e, now) for e in obsolete),
                  *(effects_repo.put_entry(e) for e in new),

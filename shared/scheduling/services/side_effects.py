@@ -10,6 +10,11 @@ may only finish it while it still holds that key. Calendar inserts are also idem
 (event id derived from the booking id), so a crash between insert and "done" cannot duplicate an
 event. A cancel marks a pending insert obsolete; a worker that inserted meanwhile notices when
 finishing fails and deletes the event it made, so no orphan event stays behind.
+
+No second transaction: after the booking's own commit every write is a single-item conditional
+one. A calendar insert writes its event onto the booking first (refused once the booking is
+cancelled), then marks itself done; a cancel landing in between sees the event on the booking and
+deletes it, and writes the cancelled booking without its link.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ from scheduling.adapters.calendar import CalendarEventRequest
 from scheduling.adapters.errors import ProviderUnavailable
 from scheduling.domain.models import Booking, EventType
 from scheduling.formatting import format_date, format_instant, format_time
-from scheduling.repositories import keys
 from scheduling.repositories.side_effects import INLINE_LEASE, LostClaim, SideEffect, with_due_sk
 
 logger = logging.getLogger("scheduling.side_effects")
@@ -115,19 +119,44 @@ def booked_effects(booking: Booking, event_type: EventType, host_calendar: str, 
 
 def cancelled_effects(booking: Booking, existing: list[SideEffect], reason: str | None,
                       now: datetime) -> tuple[list[SideEffect], list[SideEffect]]:
-    """(pending work to make obsolete, new work to record) for cancelling `booking`."""
+    """(pending work to make obsolete, new work to record) for cancelling `booking`.
+
+    The event to delete is the done insert's, or, while the insert is still pending, the one its
+    worker already wrote onto the booking (it made the event, then died or has yet to mark it
+    done): either way the cancel records its deletion, so no event outlives the booking.
+    """
     by_kind = {e.kind: e for e in existing}
     obsolete = [e for e in existing if e.status == "pending" and e.kind in ("calendar_insert", "confirmation_email")]
     new: list[SideEffect] = []
     due = now + INLINE_LEASE
     insert = by_kind.get("calendar_insert")
-    if insert and insert.status == "done" and "calendar_delete" not in by_kind:
+    event_id = _event_of(insert, booking) if insert else None
+    if event_id and "calendar_delete" not in by_kind:
         new.append(SideEffect(booking.company_id, booking.id, "calendar_delete", due, payload={
-            "calendar_id": insert.payload["calendar_id"], "event_id": insert.result.get("event_id")}))
+            "calendar_id": insert.payload["calendar_id"], "event_id": event_id}))
     if "cancellation_email" not in by_kind:
         new.append(SideEffect(booking.company_id, booking.id, "cancellation_email", due, payload={
             "to": [booking.booker_email], "reason": reason or ""}))
     return obsolete, [with_due_sk(e) for e in new]
+
+
+def _event_of(insert: SideEffect, booking: Booking) -> str | None:
+    if insert.status == "done":
+        return insert.result.get("event_id")
+    if insert.status == "pending":
+        return booking.calendar_event_ids.get(insert.payload.get("host_user_id", ""))
+    return None
+
+
+def without_unfinished_event(booking: Booking, obsolete: list[SideEffect]) -> Booking:
+    """The booking a cancel writes: when it makes a pending insert obsolete, that insert's event is
+    being deleted, so the cancelled booking does not show its Meet link (as if the insert never
+    finished; a booking cancelled after its insert was done keeps its link, as before)."""
+    insert = next((e for e in obsolete if e.kind == "calendar_insert"), None)
+    if insert is None:
+        return booking
+    ids = {h: e for h, e in booking.calendar_event_ids.items() if h != insert.payload.get("host_user_id")}
+    return booking.model_copy(update={"google_meet_link": None, "calendar_event_ids": ids})
 
 
 # ── doing it ───────────────────────────────────────────────────────────────────────────────
@@ -140,41 +169,27 @@ class Outcome:
     failed: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     meet_link: str | None = None
+    cancelled_meanwhile: bool = False  # a cancel made this work obsolete while we did it
 
 
 def perform_all(effects: list[SideEffect], booking: Booking, now: datetime) -> Outcome:
     """Do each effect (calendar first, so the email can carry the Meet link); never raises
-    for provider failures: those stay pending with a backoff.
-
-    The "done" marks of everything that worked commit in ONE transaction (one write per request
-    instead of one per effect); if a cancel got in between, they are retried one by one so the
-    one that lost is undone and the others still count.
-    """
+    for provider failures: those stay pending with a backoff. Once a cancel has overtaken the
+    work (the insert lost to it), the rest is obsolete too: no confirmation after the cancellation."""
     outcome = Outcome()
-    finished: list[tuple[SideEffect, dict[str, Any], list[dict[str, Any]]]] = []
     order = {"calendar_insert": 0, "calendar_delete": 1, "confirmation_email": 2, "cancellation_email": 3}
     for effect in sorted(effects, key=lambda e: order.get(e.kind, 9)):
-        booking = perform_one(effect, booking, now, outcome, finished=finished)
-    if not finished:
-        return outcome
-    repo = side_effect_repository()
-    entries = [entry for effect, result, also in finished for entry in (repo.complete_entry(effect, result, now), *also)]
-    try:
-        repo.commit(entries)
-    except LostClaim:
-        for effect, result, also in finished:
-            outcome.done.remove(effect.id)
-            _complete(effect, result, also, now, outcome)
+        if outcome.cancelled_meanwhile:
+            break
+        booking = perform_one(effect, booking, now, outcome)
     return outcome
 
 
-def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outcome: Outcome,
-                finished: list[tuple[SideEffect, dict[str, Any], list[dict[str, Any]]]] | None = None,
-                ) -> Booking | None:
-    """Do one effect and record how it went; with `finished`, the "done" mark is left to the caller."""
+def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outcome: Outcome) -> Booking | None:
+    """Do one effect and record how it went (single-item conditional writes, no transaction)."""
     repo = side_effect_repository()
     try:
-        result, also = _execute(effect, booking)
+        result = _execute(effect, booking)
     except ProviderUnavailable as error:
         attempts = max(1, effect.attempts)  # the inline try is unclaimed and counts as the first
         try:
@@ -188,10 +203,7 @@ def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outc
         except LostClaim:
             outcome.lost.append(effect.id)
         return booking
-    if finished is not None:
-        finished.append((effect, result, also))
-        outcome.done.append(effect.id)
-    elif not _complete(effect, result, also, now, outcome):
+    if not _finish(effect, result, now, outcome):
         return booking
     if effect.kind == "calendar_insert":
         outcome.meet_link = result.get("meet_link")
@@ -202,47 +214,43 @@ def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outc
     return booking
 
 
-def _complete(effect: SideEffect, result: dict[str, Any], also: list[dict[str, Any]], now: datetime,
-              outcome: Outcome) -> bool:
+def _finish(effect: SideEffect, result: dict[str, Any], now: datetime, outcome: Outcome) -> bool:
+    """Record a success. A calendar insert writes its event onto the booking FIRST, then marks
+    itself done: a crash in between leaves it pending, and the job's repeat of the (idempotent)
+    insert finishes it. Losing either write (a cancel made the insert obsolete, or another worker
+    holds the item) undoes an event nobody wants any more."""
+    repo = side_effect_repository()
     try:
-        side_effect_repository().complete(effect, result, now, also)
+        if effect.kind == "calendar_insert" and result.get("event_id"):
+            repo.attach_event(effect, result["event_id"], result.get("meet_link"))
+        repo.complete(effect, result, now)
     except LostClaim:
         outcome.lost.append(effect.id)
         if effect.kind == "calendar_insert":
             outcome.meet_link = None
-        _undo_if_obsolete(effect, result, now)
+            outcome.cancelled_meanwhile = _undo_if_obsolete(effect, result, now)
         return False
     outcome.done.append(effect.id)
     return True
 
 
-def _execute(effect: SideEffect, booking: Booking | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Call the provider; returns (result to store, extra transaction entries)."""
+def _execute(effect: SideEffect, booking: Booking | None) -> dict[str, Any]:
+    """Call the provider; returns the result to store."""
     if booking is None:
         booking = wiring.bookings().get(effect.company_id, effect.booking_id)
         if booking is None:
-            return {"skipped": "booking not found"}, []
+            return {"skipped": "booking not found"}
     p = effect.payload
     if effect.kind == "calendar_insert":
         created = wiring.calendar().insert_event(CalendarEventRequest(
             calendar_id=p["calendar_id"], booking_id=booking.id, summary=p["summary"],
             description=p["description"], start=booking.starts_at, end=booking.ends_at,
             attendees=list(p["attendees"]), with_meet=bool(p["with_meet"]), timezone=booking.timezone))
-        values: dict[str, Any] = {":event": created.event_id}
-        expression = "SET calendar_event_ids.#host = :event"
-        if created.meet_link:
-            expression += ", google_meet_link = :link"
-            values[":link"] = created.meet_link
-        update = {"Update": {
-            "TableName": wiring.table().name,
-            "Key": {"PK": keys.company_pk(booking.company_id), "SK": keys.booking_sk(booking.id)},
-            "UpdateExpression": expression, "ConditionExpression": "attribute_exists(PK)",
-            "ExpressionAttributeNames": {"#host": p["host_user_id"]}, "ExpressionAttributeValues": values}}
-        return {"event_id": created.event_id, "meet_link": created.meet_link}, [update]
+        return {"event_id": created.event_id, "meet_link": created.meet_link}
     if effect.kind == "calendar_delete":
         if p.get("event_id"):
             wiring.calendar().delete_event(p["calendar_id"], p["event_id"], booking.id)
-        return {"deleted": p.get("event_id")}, []
+        return {"deleted": p.get("event_id")}
     if effect.kind == "confirmation_email":
         values_ = template_values(booking, management_link=p.get("management_url"), meet_link=booking.google_meet_link)
         meet_line = f"Join with Google Meet: {booking.google_meet_link}\n" if booking.google_meet_link else (
@@ -250,36 +258,41 @@ def _execute(effect: SideEffect, booking: Booking | None) -> tuple[dict[str, Any
         message_id = wiring.email().send(
             list(p["to"]), CONFIRMATION_SUBJECT.format(**values_),
             CONFIRMATION_BODY.format(**values_, meet_line=meet_line), "confirmation", booking.id)
-        return {"message_id": message_id}, []
+        return {"message_id": message_id}
     if effect.kind == "cancellation_email":
         values_ = template_values(booking, management_link=None, meet_link=None)
         reason_line = f"\nReason: {p['reason']}" if p.get("reason") else ""
         message_id = wiring.email().send(
             list(p["to"]), CANCELLATION_SUBJECT.format(**values_),
             CANCELLATION_BODY.format(**values_, reason_line=reason_line), "cancellation", booking.id)
-        return {"message_id": message_id}, []
+        return {"message_id": message_id}
     raise ValueError(f"unknown side effect kind {effect.kind!r}")
 
 
-def _undo_if_obsolete(effect: SideEffect, result: dict[str, Any], now: datetime) -> None:
-    """A calendar insert that lost to a cancel: delete the event we just made (no orphan)."""
+def _undo_if_obsolete(effect: SideEffect, result: dict[str, Any], now: datetime) -> bool:
+    """A calendar insert that lost to a cancel: delete the event we just made (no orphan); True
+    when it had lost to a cancel.
+
+    The booking needs no clean-up: a cancel writes it without the event of an insert it made
+    obsolete (`without_unfinished_event`), and `attach_event` refuses a cancelled booking."""
     if effect.kind != "calendar_insert" or not result.get("event_id"):
-        return
+        return False
     current = side_effect_repository().get(effect.company_id, effect.booking_id, effect.kind)
     if current is None or current.status != "obsolete":
-        return
+        return False
     try:
         wiring.calendar().delete_event(effect.payload["calendar_id"], result["event_id"], effect.booking_id)
     except ProviderUnavailable as error:
-        # Record the clean-up as work of its own so the job finishes it.
+        # Record the clean-up as work of its own so the job finishes it; a delete the cancel
+        # already recorded (it saw our event on the booking) is the same work, so that is fine.
         cleanup = with_due_sk(SideEffect(effect.company_id, effect.booking_id, "calendar_delete", now, payload={
             "calendar_id": effect.payload["calendar_id"], "event_id": result["event_id"]},
             last_error=error.message))
         try:
-            wiring.table().meta.client.transact_write_items(
-                TransactItems=[side_effect_repository().put_entry(cleanup)])
-        except Exception:  # noqa: BLE001 - a delete already recorded by the cancel is fine
+            side_effect_repository().record(cleanup)  # False when already recorded: same work
+        except Exception:  # noqa: BLE001 - the request or job still ends normally; say so
             logger.warning("could not record clean-up of %s", effect.id)
+    return True
 
 
 # ── the job ────────────────────────────────────────────────────────────────────────────────
