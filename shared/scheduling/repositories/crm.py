@@ -1,7 +1,7 @@
 """The company's own CRM records, in the same table as its bookings.
 
     COMPANY#<cid>  CONTACT#<id>                        contact (name, email, phone, state, timezone)
-    COMPANY#<cid>  CONTACT_EMAIL#<lower-case email>    → contact_id   (match by email, one GetItem)
+    COMPANY#<cid>  CONTACT_EMAIL#<lower-case email>    → contact_id   (match by email)
     COMPANY#<cid>  CONTACT_PHONE#<e164>                → contact_id   (then by phone)
     COMPANY#<cid>  CUSTOMER#<id>                       customer (account from `company_name`)
     COMPANY#<cid>  CUSTOMER_NAME#<lower-case name>     → customer_id
@@ -16,11 +16,14 @@ Writes are returned as TransactWriteItems entries so they commit with the bookin
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from scheduling.repositories import keys
+from scheduling.repositories.batch import Key as BatchKey
+from scheduling.repositories.batch import batch_get
 from scheduling.repositories.items import plain
 from scheduling.repositories.queries import company_items
 
@@ -64,22 +67,35 @@ class CrmRepository:
         self._client = table.meta.client
 
     # reads ----------------------------------------------------------------------------------
-    def lookup(self, company_id: str, email: str | None, phone: str | None, customer_name: str | None) -> CrmLookup:
-        """Contact by email (case-insensitive), else by phone; customer by name. ≤ 2 round trips."""
+    def lookup_keys(self, company_id: str, email: str | None, phone: str | None,
+                    customer_name: str | None) -> dict[str, BatchKey]:
+        """The pointer items a lookup reads, by what they point from: email, phone, customer."""
         pk = keys.company_pk(company_id)
-        wanted = {}
+        wanted: dict[str, BatchKey] = {}
         if email:
-            wanted["email"] = contact_email_sk(email)
+            wanted["email"] = (pk, contact_email_sk(email))
         if phone:
-            wanted["phone"] = contact_phone_sk(phone)
+            wanted["phone"] = (pk, contact_phone_sk(phone))
         if customer_name and customer_name.strip():
-            wanted["customer"] = customer_name_sk(customer_name)
-        pointers = self._batch_get(pk, list(wanted.values()))
-        found = {name: pointers.get(sk) for name, sk in wanted.items()}
+            wanted["customer"] = (pk, customer_name_sk(customer_name))
+        return wanted
+
+    def lookup(self, company_id: str, email: str | None, phone: str | None, customer_name: str | None,
+               *, pointers: Mapping[BatchKey, dict[str, Any]] | None = None) -> CrmLookup:
+        """Contact by email (case-insensitive), else by phone; customer by name.
+
+        Reads the pointer items (one BatchGetItem) unless the caller already read them: pass
+        `pointers`, the items found at `lookup_keys(...)` (absent ones left out). Then one GetItem
+        of the matched contact, if any.
+        """
+        wanted = self.lookup_keys(company_id, email, phone, customer_name)
+        if pointers is None:
+            pointers = batch_get(self._table, wanted.values()) if wanted else {}
+        found = {name: pointers.get(key) for name, key in wanted.items()}
         contact_id = (found.get("email") or found.get("phone") or {}).get("contact_id")
         contact = None
         if contact_id:
-            contact = self._table.get_item(Key={"PK": pk, "SK": f"CONTACT#{contact_id}"},
+            contact = self._table.get_item(Key={"PK": keys.company_pk(company_id), "SK": f"CONTACT#{contact_id}"},
                                            ConsistentRead=True).get("Item")
             contact = plain(contact) if contact else None
         return CrmLookup(contact=contact, email_taken=found.get("email") is not None,
@@ -187,18 +203,6 @@ class CrmRepository:
 
     def _pointer(self, pk: str, sk: str, **target: str) -> dict[str, Any]:
         return self._put({"PK": pk, "SK": sk, **target})
-
-    def _batch_get(self, pk: str, sks: list[str]) -> dict[str, dict[str, Any]]:
-        if not sks:
-            return {}
-        request = {self._table.name: {"Keys": [{"PK": pk, "SK": sk} for sk in sks], "ConsistentRead": True}}
-        found: dict[str, dict[str, Any]] = {}
-        while request:
-            response = self._table.meta.client.batch_get_item(RequestItems=request)
-            for item in response.get("Responses", {}).get(self._table.name, []):
-                found[item["SK"]] = plain(item)
-            request = response.get("UnprocessedKeys") or {}
-        return found
 
     def _query_prefix(self, company_id: str, prefix: str) -> list[dict[str, Any]]:
         return [plain(item) for item in company_items(self._table, company_id, prefix)]

@@ -1,10 +1,12 @@
 """Availability: gather the slot engine's inputs for an event type once, then answer questions.
 
-    load_snapshot(company_id, event_type, window, now) -> AvailabilitySnapshot
-        reads the company, its hosts and default hours, each host's day ledger with ONE query
-        per host (BookingRepository.read_ledger over the UTC days the window's slots can touch,
-        widened by the buffers and to whole weeks for round robin), and the hosts' calendar busy
-        time with ONE freebusy call for all hosts.
+    load_snapshot(config, event_type, window, now, ledger=None) -> AvailabilitySnapshot
+        from the company configuration already read (`CompanyRepository.load_config`: company,
+        hosts, default hours), reads each host's day ledger with ONE query per host
+        (BookingRepository.read_ledger over the UTC days the window's slots can touch, widened
+        by the buffers, and to whole weeks for round robin among several hosts) unless the
+        caller passes those days already read (`ledger_days_to_read`), and the hosts' calendar
+        busy time with ONE freebusy call for all hosts.
     slots(snapshot, window)            every slot starting in window (inside the loaded one)
     slot_at(snapshot, start)           the slot starting exactly then, or None
     requested_time(day, at, tz)        a local date and time → instant (a DST gap is noted)
@@ -31,8 +33,9 @@ from zoneinfo import ZoneInfo
 
 from scheduling import wiring
 from scheduling.domain.models import Availability, Company, EventType, User
-from scheduling.errors import DomainError, NotFound, ServiceUnavailable, ValidationFailed
+from scheduling.errors import DomainError, ServiceUnavailable, ValidationFailed
 from scheduling.repositories.bookings import LedgerDay, utc_days
+from scheduling.repositories.companies import CompanyConfig
 from scheduling.slots.engine import bookable_range, compute_slots, pick_round_robin_host
 from scheduling.slots.explain import NONEXISTENT_LOCAL_TIME, alternative_slots, explain_unavailable, nearest_slots
 from scheduling.slots.explain import slot_at as engine_slot_at
@@ -129,46 +132,79 @@ def window_around(now: datetime, event_type: EventType, horizon_tz: ZoneInfo, in
     return TimeRange(start, max(start, min(bookable.end, center + NEAREST_REACH)))
 
 
-def load_snapshot(
-    company_id: str, event_type: EventType, window: TimeRange, now: datetime, *, company: Company | None = None
-) -> AvailabilitySnapshot:
-    """Read what the engine needs for slots starting in `window` (clipped to the booking window).
+@dataclass(frozen=True)
+class _Reach:
+    """What a snapshot of `window` must read: the clipped window, the hosts (in
+    booking_assigned_user_ids order), and the UTC ledger days their bookings can be on."""
 
-    Reads: the company, its users, the company default hours (only if a host has none), ONE
-    ledger query per host and ONE calendar freebusy call for all hosts (pass `company` when you
-    already have it). Raises NotFound for an unknown company and ServiceUnavailable
-    CALENDAR_UNAVAILABLE when freebusy fails.
-    """
-    companies = wiring.companies()
-    company = company or _company(company_id)
-    horizon_tz = resolve_timezone(company.timezone)
+    window: TimeRange
+    hosts: list[User]
+    span: TimeRange  # busy time and bookings that can touch a slot starting in the window
+    ledger_days: list[date]
+
+
+def _reach(config: CompanyConfig, event_type: EventType, window: TimeRange, now: datetime) -> _Reach:
+    horizon_tz = resolve_timezone(config.company.timezone)
     rules = rules_for(event_type)
     bookable = bookable_range(now, rules, horizon_tz)
     start, end = max(window.start, bookable.start), min(window.end, bookable.end)
     window = TimeRange(start, max(start, end))
-
-    users = {u.id: u for u in companies.list_users(company_id)}
+    users = {u.id: u for u in config.users}
     hosts = [users[i] for i in dict.fromkeys(event_type.booking_assigned_user_ids) if i in users]
-    default = None
-    if any(h.availability is None for h in hosts):
-        default = companies.get_default_availability(company_id)
-
-    # Busy time and bookings that can touch a slot starting in the window.
-    reach = TimeRange(
+    span = TimeRange(
         window.start - timedelta(minutes=rules.buffer_before_minutes),
         window.end + timedelta(minutes=rules.duration_minutes + rules.buffer_after_minutes),
     )
-    busy, calls = _calendar_busy(hosts, reach) if hosts and window.duration > _ZERO else ({}, 0)
-    days = _ledger_days(reach, horizon_tz) if window.duration > _ZERO else []
-    repository = wiring.bookings()
-    ledger: dict[str, dict[date, LedgerDay]] = {}
+    days: list[date] = []
+    if window.duration > _ZERO:
+        # Round robin among several hosts counts each host's bookings that week (pick_host).
+        counts_weeks = event_type.scheduling_type == "round_robin" and len(hosts) > 1
+        days = _ledger_days(span, horizon_tz) if counts_weeks else utc_days(span)
+    return _Reach(window, hosts, span, days)
+
+
+def ledger_days_to_read(
+    config: CompanyConfig, event_type: EventType, window: TimeRange, now: datetime
+) -> dict[str, list[date]]:
+    """Per host, the UTC ledger days `load_snapshot` needs for `window`: give it them read as
+    `ledger=` (the booking service reads them with its CRM pointers in one BatchGetItem)."""
+    reach = _reach(config, event_type, window, now)
+    return {host.id: list(reach.ledger_days) for host in reach.hosts}
+
+
+def load_snapshot(
+    config: CompanyConfig,
+    event_type: EventType,
+    window: TimeRange,
+    now: datetime,
+    *,
+    ledger: dict[str, dict[date, LedgerDay]] | None = None,
+) -> AvailabilitySnapshot:
+    """What the engine needs for slots starting in `window` (clipped to the booking window).
+
+    `config` (`CompanyRepository.load_config`, one Query) gives the company, the hosts and the
+    default hours, so nothing of it is read here. The hosts' ledger days are read with ONE Query
+    per host (BookingRepository.read_ledger), unless the caller passes them as `ledger`, read at
+    `ledger_days_to_read(...)`. Busy time is ONE calendar freebusy call for all hosts: raises
+    ServiceUnavailable CALENDAR_UNAVAILABLE when it fails.
+    """
+    company = config.company
+    horizon_tz = resolve_timezone(company.timezone)
+    rules = rules_for(event_type)
+    reach = _reach(config, event_type, window, now)
+    window, hosts = reach.window, reach.hosts
+    busy, calls = _calendar_busy(hosts, reach.span) if hosts and window.duration > _ZERO else ({}, 0)
+    if ledger is None:
+        repository = wiring.bookings()
+        ledger = {h.id: repository.read_ledger(company.id, h.id, reach.ledger_days) if reach.ledger_days else {}
+                  for h in hosts}
+    ledger = {h.id: ledger.get(h.id, {}) for h in hosts}
     calendars: list[HostCalendar] = []
     for host in hosts:
-        ledger[host.id] = repository.read_ledger(company_id, host.id, days) if days else {}
         booked = {bid: r for day in ledger[host.id].values() for bid, r in day.ranges.items()}
         calendars.append(HostCalendar(
             host.id,
-            host_availability(host.availability or default, horizon_tz),
+            host_availability(host.availability or config.availability, horizon_tz),
             calendar_busy=tuple(busy.get(host.calendar_id.lower(), ())),
             booked=tuple(sorted(booked.values())),
         ))
@@ -347,9 +383,3 @@ def ledger_guard(snapshot: AvailabilitySnapshot, host_ids: list[str], span: Time
             guard.append(days.get(day) or LedgerDay(host_id, day, 0))
     return guard
 
-
-def _company(company_id: str) -> Company:
-    company = wiring.companies().get(company_id)
-    if company is None:
-        raise NotFound(f"No company {company_id}.")
-    return company

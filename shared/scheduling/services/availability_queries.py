@@ -4,7 +4,9 @@
     list_available_slots   the free times on a range of local dates, in the asker's time zone
 
 Both check the body in the contract's order (shape and formats, event type given, time zone,
-event type, then slots) and read through `availability.load_snapshot`.
+event type, then slots) and read through `availability.load_snapshot`. The company's
+configuration (company, event types, hosts, default hours) is ONE Query (`load_config`), made
+when the event type is looked up; then one ledger Query per host and one freebusy call.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling import wiring
-from scheduling.domain.models import Company, EventType
-from scheduling.errors import NotFound, ValidationFailed
+from scheduling.domain.models import EventType
+from scheduling.errors import ValidationFailed
 from scheduling.services.availability import (
     RequestedTime,
     explain,
@@ -78,13 +80,14 @@ def check_availability(
     at = parse_request_time(time_value, "time")
     require_identifier(event_type_id, event_type_slug, event_type_name)
     tz = resolve_timezone(timezone_name)
+    config = wiring.companies().load_config(company_id)
     event_type = resolve_event_type(
-        company_id, event_type_id=event_type_id, event_type_slug=event_type_slug, event_type_name=event_type_name
+        company_id, event_type_id=event_type_id, event_type_slug=event_type_slug, event_type_name=event_type_name,
+        event_types=config.event_types,
     )
     asked = requested_time(day, at, tz)
-    company = _company(company_id)
-    window = window_around(now, event_type, resolve_timezone(company.timezone), asked.instant)
-    snapshot = load_snapshot(company_id, event_type, window, now, company=company)
+    window = window_around(now, event_type, resolve_timezone(config.company.timezone), asked.instant)
+    snapshot = load_snapshot(config, event_type, window, now)
     before, after = nearest(snapshot, asked.pivot, tz=tz)
     return AvailabilityCheck(event_type, asked, explain(snapshot, asked), before, after)
 
@@ -121,16 +124,12 @@ def list_available_slots(
             message=f"date_to is {(last - first).days} days after date_from; at most {MAX_LISTING_DAYS} are allowed.",
             fix=f"Ask for at most {MAX_LISTING_DAYS} days at a time, e.g. date_to = {latest.isoformat()}.",
         )
+    config = wiring.companies().load_config(company_id)
     event_type = resolve_event_type(
-        company_id, event_type_id=event_type_id, event_type_slug=event_type_slug, event_type_name=event_type_name
+        company_id, event_type_id=event_type_id, event_type_slug=event_type_slug, event_type_name=event_type_name,
+        event_types=config.event_types,
     )
     window = TimeRange(start_of_local_day(first, tz), start_of_local_day(last + timedelta(days=1), tz))
-    snapshot = load_snapshot(company_id, event_type, window, now)
+    snapshot = load_snapshot(config, event_type, window, now)
     return SlotListing(event_type, tz, first, last, nameable(slots(snapshot, window), tz))
 
-
-def _company(company_id: str) -> Company:
-    company = wiring.companies().get(company_id)
-    if company is None:
-        raise NotFound(f"No company {company_id}.")
-    return company

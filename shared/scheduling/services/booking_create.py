@@ -3,7 +3,11 @@
 Order of checks: body shape (event type given, date, time) → INVALID_EMAIL →
 INVALID_ATTENDEE_EMAIL → phone (VALIDATION_ERROR) → INVALID_TIMEZONE → event type → slot.
 
-Then, per attempt: read availability (snapshot with the hosts' ledger days and their versions),
+Reads (warm container): the company configuration, ONE Query (`load_config`: company, event
+types, hosts, default hours); then per attempt ONE BatchGetItem of the hosts' ledger days and the
+booker's CRM pointers, and a GetItem of the contact only for a returning booker — at most 3.
+
+Then, per attempt: build the availability snapshot from those ledger days and their versions,
 explain the asked time (409 SLOT_UNAVAILABLE with nearest and alternatives when not free), pick
 the host, and commit ONE TransactWriteItems: the booking, the host's ledger days conditioned on
 the versions read, the CRM records, the pending calendar/email work and the reminders. Someone
@@ -17,19 +21,20 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduling import wiring
-from scheduling.domain.models import Attendee, Booking, Company, EventType
-from scheduling.errors import Conflict, InvalidTimezone, NotFound, ServiceUnavailable
+from scheduling.domain.models import Attendee, Booking, EventType
+from scheduling.errors import Conflict, InvalidTimezone, ServiceUnavailable
 from scheduling.formatting import format_instant, format_instant_no_year
 from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered_range, utc_days
+from scheduling.repositories.companies import CompanyConfig
 from scheduling.repositories.side_effects import SideEffect
 from scheduling.services import availability, reminders
 from scheduling.services.booking_input import check_attendee_emails, check_email, check_text_lengths, normalise_phone
-from scheduling.services.crm import BookerDetails, plan_booked
+from scheduling.services.crm import BookerDetails, lookup_keys, plan_booked
 from scheduling.services.event_types import require_identifier, resolve_event_type
 from scheduling.services.side_effects import Outcome, booked_effects, perform_all, side_effect_repository
 from scheduling.slots.inputs import Slot
@@ -100,22 +105,20 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
     email = check_email(request.email)
     check_attendee_emails([a.email for a in request.attendees])
 
-    company: Company | None = None
+    config: CompanyConfig | None = None
 
-    def the_company() -> Company:
-        nonlocal company
-        if company is None:
-            company = wiring.companies().get(company_id)
-            if company is None:
-                raise NotFound(f"No company {company_id}.")
-        return company
+    def the_config() -> CompanyConfig:  # read when first needed: a local phone, else the event type
+        nonlocal config
+        if config is None:
+            config = wiring.companies().load_config(company_id)
+        return config
 
     def phone_of(value: str | None, field_name: str) -> str | None:
         if value is None or not value.strip():
             return None
         if value.strip().startswith("+"):
             return normalise_phone(value, "AU", field_name)
-        return normalise_phone(value, the_company().settings.default_country, field_name)
+        return normalise_phone(value, the_config().company.settings.default_country, field_name)
 
     phone = phone_of(request.phone, "phone")
     attendees = [
@@ -123,9 +126,11 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
         for i, a in enumerate(request.attendees) if a.email
     ]
     tz = resolve_timezone(request.timezone)
+    config = the_config()
+    company = config.company
     event_type = resolve_event_type(
         company_id, event_type_id=request.event_type_id, event_type_slug=request.event_type_slug,
-        event_type_name=request.event_type_name)
+        event_type_name=request.event_type_name, event_types=config.event_types)
     asked = availability.requested_time(day, at, tz)
     booker = BookerDetails(
         name=request.full_name.strip(), email=email, phone=phone,
@@ -136,24 +141,25 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
     booking_id = str(uuid.uuid4())
     narrow = TimeRange(asked.instant, asked.instant + timedelta(minutes=1))
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        snapshot = availability.load_snapshot(company_id, event_type, narrow, now, company=the_company())
+        ledger, pointers = _read_ledger_and_crm(config, event_type, narrow, booker, now)
+        snapshot = availability.load_snapshot(config, event_type, narrow, now, ledger=ledger)
         reason = availability.explain(snapshot, asked)
         slot = None if reason else availability.slot_at(snapshot, asked.instant)
         if slot is None:
-            raise _slot_unavailable(company_id, event_type, asked, reason or "booked", now, the_company())
+            raise _slot_unavailable(config, event_type, asked, reason or "booked", now)
         host_ids = availability.booking_hosts(snapshot, slot)
         booking = _new_booking(booking_id, company_id, event_type, slot, host_ids, tz, request, booker, attendees, now)
-        crm = plan_booked(booking, event_type, booker, now, opportunity_id=request.opportunity_id)
+        crm = plan_booked(booking, event_type, booker, now, opportunity_id=request.opportunity_id, pointers=pointers)
         booking = booking.model_copy(update={"contact_id": crm.contact_id, "customer_id": crm.customer_id,
                                              "deal_id": crm.deal_id})
         hosts = {h.id: h for h in snapshot.hosts}
         primary = hosts[host_ids[0]]
-        effects = booked_effects(booking, event_type, primary.calendar_id, the_company().slug, now)
+        effects = booked_effects(booking, event_type, primary.calendar_id, company.slug, now)
         if len(host_ids) > 1:  # collective: the other hosts are invited to the primary's event
             others = [hosts[h].email for h in host_ids[1:] if h in hosts]
             effects[0] = _with_attendees(effects[0], others)
         extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
-                 *reminders.reminder_items_for_new_booking(booking, event_type, the_company(), now)]
+                 *reminders.reminder_items_for_new_booking(booking, event_type, company, now)]
         span = buffered_range(booking)
         guard = availability.ledger_guard(snapshot, host_ids, span)
         if not _commit(booking, guard, extra, span):
@@ -166,6 +172,15 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime) 
     raise ServiceUnavailable(
         "Too many bookings are being made for these hosts right now; nothing was booked.",
         fix="Retry in a few seconds with the same Idempotency-Key.")
+
+
+def _read_ledger_and_crm(
+    config: CompanyConfig, event_type: EventType, window: TimeRange, booker: BookerDetails, now: datetime
+) -> tuple[dict[str, dict[date, LedgerDay]], dict[tuple[str, str], dict[str, Any]]]:
+    """The hosts' ledger days a booking in `window` is checked against (their versions guard the
+    write) and the booker's CRM pointer items: ONE consistent BatchGetItem for both."""
+    days = availability.ledger_days_to_read(config, event_type, window, now)
+    return wiring.bookings().read_ledger_days(config.company.id, days, also=lookup_keys(config.company.id, booker))
 
 
 def _commit(booking: Booking, guard: list[LedgerDay], extra: list[dict[str, Any]], span: TimeRange) -> bool:
@@ -188,12 +203,12 @@ def _commit(booking: Booking, guard: list[LedgerDay], extra: list[dict[str, Any]
 
 
 def _fresh_guard(booking: Booking, span: TimeRange) -> list[LedgerDay] | None:
-    """The hosts' ledger days re-read; None when another booking now overlaps `span`."""
-    repo = wiring.bookings()
+    """The hosts' ledger days re-read (one BatchGetItem); None when another booking now overlaps `span`."""
+    days = utc_days(span)
+    ledger, _ = wiring.bookings().read_ledger_days(booking.company_id, {h: days for h in booking.host_user_ids})
     guard: list[LedgerDay] = []
     for host_id in booking.host_user_ids:
-        days = repo.read_ledger(booking.company_id, host_id, utc_days(span))
-        for day in days.values():
+        for day in ledger[host_id].values():
             if any(other != booking.id and taken.overlaps(span) for other, taken in day.ranges.items()):
                 return None
             guard.append(day)
@@ -237,11 +252,11 @@ def slot_json(slot: Slot | None, tz: ZoneInfo) -> dict[str, str] | None:
             "formatted": format_instant_no_year(slot.start, tz)}
 
 
-def _slot_unavailable(company_id: str, event_type: EventType, asked: availability.RequestedTime, reason: str,
-                      now: datetime, company: Company) -> Conflict:
+def _slot_unavailable(config: CompanyConfig, event_type: EventType, asked: availability.RequestedTime, reason: str,
+                      now: datetime) -> Conflict:
     tz = asked.tz
-    window = availability.window_around(now, event_type, resolve_timezone(company.timezone), asked.instant)
-    wide = availability.load_snapshot(company_id, event_type, window, now, company=company)
+    window = availability.window_around(now, event_type, resolve_timezone(config.company.timezone), asked.instant)
+    wide = availability.load_snapshot(config, event_type, window, now)
     before, after = availability.nearest(wide, asked.pivot, tz=tz)
     options = availability.alternatives(wide, asked.pivot, 5, tz=tz)
     when = f"{asked.day.isoformat()} {asked.at.strftime('%H:%M')} ({tz.key})"

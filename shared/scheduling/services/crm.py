@@ -1,8 +1,10 @@
 """CRM writes for a booking: contact upsert, customer, opportunity, activity (contract §2, §3.3).
 
-`plan_booked` reads what the CRM knows (≤ 2 round trips) and returns the ids the booking will
-carry plus TransactWriteItems entries, which commit in the booking's own transaction: a booking
-never exists without its CRM records, and a lost race re-plans both together.
+`plan_booked` reads what the CRM knows and returns the ids the booking will carry plus
+TransactWriteItems entries, which commit in the booking's own transaction: a booking never exists
+without its CRM records, and a lost race re-plans both together. The booking service reads the
+pointer items (`lookup_keys`) in the same BatchGetItem as the booking's ledger days and passes
+them in, so the lookup itself costs at most the GetItem of a returning booker's contact.
 
 Rules:
 * contact: matched by email (case-insensitive), else by phone; a new one otherwise. On a match,
@@ -18,6 +20,7 @@ Rules:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -74,12 +77,20 @@ def deal_name(template: str, *, event_type: str, customer_name: str, starts_at: 
         return template
 
 
+def lookup_keys(company_id: str, booker: BookerDetails) -> list[tuple[str, str]]:
+    """The (PK, SK) of the CRM pointer items `plan_booked` needs for this booker."""
+    return list(crm_repository().lookup_keys(company_id, booker.email, booker.phone, booker.company_name).values())
+
+
 def plan_booked(booking: Booking, event_type: EventType, booker: BookerDetails, now: datetime,
-                opportunity_id: str | None = None) -> CrmPlan:
-    """The CRM writes for a new booking; `opportunity_id` keeps an existing opportunity (reschedule)."""
+                opportunity_id: str | None = None, *,
+                pointers: Mapping[tuple[str, str], dict[str, Any]] | None = None) -> CrmPlan:
+    """The CRM writes for a new booking; `opportunity_id` keeps an existing opportunity (reschedule).
+
+    `pointers`: the items already read at `lookup_keys(...)` (else they are read here)."""
     repo = crm_repository()
     company_id = booking.company_id
-    found = repo.lookup(company_id, booker.email, booker.phone, booker.company_name)
+    found = repo.lookup(company_id, booker.email, booker.phone, booker.company_name, pointers=pointers)
     entries: list[dict[str, Any]] = []
 
     customer_id = found.customer_id

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from scheduling import wiring
@@ -27,9 +28,12 @@ def resolve_event_type(
     event_type_id: str | None = None,
     event_type_slug: str | None = None,
     event_type_name: str | None = None,
+    event_types: Sequence[EventType] | None = None,
 ) -> EventType:
     """The bookable event type the identifiers name, checked in the order id, slug, name.
 
+    `event_types`: the company's event types when the caller already has them
+    (`CompanyConfig.event_types`); otherwise they are read (one GetItem by id, else one Query).
     The first identifier given (non-blank) decides; later ones are not a fallback. Raises
     `MissingFields` (none given), `NotFound` code EVENT_TYPE_NOT_FOUND (details.available) or
     `DomainError` 400 EVENT_TYPE_AMBIGUOUS (details.candidates).
@@ -39,12 +43,15 @@ def resolve_event_type(
     )
     require_identifier(event_type_id, event_type_slug, event_type_name)
     if event_type_id is not None:
-        found = wiring.companies().get_event_type(company_id, event_type_id)
+        if event_types is None:
+            found = wiring.companies().get_event_type(company_id, event_type_id)
+        else:
+            found = next((e for e in event_types if e.id == event_type_id), None)
         if found is not None and found.offers_slots:
             return found
-        raise _not_found(f"No bookable event type with id '{event_type_id}'.", _bookable(company_id))
+        raise _not_found(f"No bookable event type with id '{event_type_id}'.", _bookable(company_id, event_types))
 
-    bookable = _bookable(company_id)
+    bookable = _bookable(company_id, event_types)
     if event_type_slug is not None:
         for event_type in bookable:
             if event_type.slug.lower() == event_type_slug.lower():
@@ -93,8 +100,10 @@ def _given(value: Any) -> str | None:
     return text or None
 
 
-def _bookable(company_id: str) -> list[EventType]:
-    return [e for e in wiring.companies().list_event_types(company_id) if e.offers_slots]
+def _bookable(company_id: str, event_types: Sequence[EventType] | None = None) -> list[EventType]:
+    if event_types is None:
+        event_types = wiring.companies().list_event_types(company_id)
+    return [e for e in event_types if e.offers_slots]
 
 
 def _words(text: str) -> list[str]:

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling import wiring
-from scheduling.domain.models import Company
 from scheduling.errors import DomainError, NotFound
 from scheduling.services import availability
 from scheduling.services.event_types import resolve_event_type
@@ -34,17 +33,18 @@ def answer_slots(company_id: str, event_type_id: str, body: str | None, now: dat
     """The slot list text; a failure is text too, with the error's status (400/404/503)."""
     try:
         request = parse_voice_body(body)
-        company = _company(company_id)
+        config = wiring.companies().load_config(company_id)
+        company = config.company
         if not _ID.fullmatch(event_type_id or ""):
             raise NotFound(f"No bookable event type with id '{event_type_id[:100]}'.", code="EVENT_TYPE_NOT_FOUND")
-        event_type = resolve_event_type(company_id, event_type_id=event_type_id)
+        event_type = resolve_event_type(company_id, event_type_id=event_type_id, event_types=config.event_types)
         tz = caller_zone(request)
         window = availability.booking_window(now, event_type, resolve_timezone(company.timezone))
         today = local_date(now, tz)
         last = local_date(max(window.start, window.end - timedelta(microseconds=1)), tz)
         day_pref, time_pref = parse_preferences(request.text("preferred_day"), request.text("preferred_time"),
                                                 today, last)
-        snapshot = availability.load_snapshot(company_id, event_type, window, now, company=company)
+        snapshot = availability.load_snapshot(config, event_type, window, now)
         starts = [s.start for s in availability.nameable(availability.slots(snapshot), tz)]
         offering = Offering(event_type.name, event_type.default_duration_minutes,
                             tuple(h.name for h in snapshot.hosts), event_type.description)
@@ -96,9 +96,3 @@ def slots_failed_text(error: DomainError) -> str:
         lines.append(failed_text("What to do:", fix))
     return finish("\n".join(lines))
 
-
-def _company(company_id: str) -> Company:
-    company = wiring.companies().get(company_id)
-    if company is None:
-        raise NotFound(f"No company {company_id}.")
-    return company

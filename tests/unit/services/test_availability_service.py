@@ -94,13 +94,17 @@ def coastal(_moto_session):
     _seeded_calendar.append(wiring.calendar())
 
 
+def config():
+    return wiring.companies().load_config(COMPANY)
+
+
 def event_type(event_type_id: str):
     return wiring.companies().get_event_type(COMPANY, event_type_id)
 
 
 def snapshot(event_type_id: str, first: int = 3, last: int = 7, now: datetime = NOW) -> av.AvailabilitySnapshot:
     window = TimeRange.utc(at(first, 0), at(last, 0) + timedelta(days=1))
-    return av.load_snapshot(COMPANY, event_type(event_type_id), window, now)
+    return av.load_snapshot(config(), event_type(event_type_id), window, now)
 
 
 # ── slots ──────────────────────────────────────────────────────────────────────────────────
@@ -147,12 +151,12 @@ def test_a_snapshot_reads_one_ledger_query_per_host_and_asks_the_calendar_once(c
     original = calendar.busy
     monkeypatch.setattr(calendar, "busy", lambda ids, window: asked.append(ids) or original(ids, window))
     try:
-        av.load_snapshot(COMPANY, deep, TimeRange.utc(at(3, 0), at(10, 0)), NOW)
+        av.load_snapshot(config(), deep, TimeRange.utc(at(3, 0), at(10, 0)), NOW)
     finally:
         events.unregister("before-call.dynamodb", count)
 
-    # company, users, company default hours (Ann has none), then one ledger query each for Ann and Ben
-    assert calls == ["GetItem", "Query", "GetItem", "Query", "Query"]
+    # the configuration (company, users, default hours, event types), then one ledger query each for Ann and Ben
+    assert calls == ["Query", "Query", "Query"]
     assert asked == [["ann@coastal.example", "ben@coastal.example"]]
 
 
@@ -241,7 +245,7 @@ def test_alternatives_are_the_five_free_times_closest_to_the_asked_one_in_time_o
 def test_a_listing_in_a_zone_falling_back_leaves_out_the_second_pass_of_the_repeated_hour(coastal):
     # Uma works 15:00-17:30 UTC on Saturday 6 April 2030: in Sydney 02:00 AEDT, 02:30 AEDT, then the
     # clocks go back and 02:00 and 02:30 come again (AEST), then 03:00 AEST.
-    night = av.load_snapshot(COMPANY, event_type(NIGHT), TimeRange.utc(
+    night = av.load_snapshot(config(), event_type(NIGHT), TimeRange.utc(
         datetime(2030, 4, 6, tzinfo=UTC), datetime(2030, 4, 7, tzinfo=UTC)),
         datetime(2030, 4, 1, tzinfo=UTC))
     assert len(av.slots(night)) == 5
