@@ -3,7 +3,8 @@ bench-results.png (tools/bench_chart.py).
 
 Machines are shared and noisy, so each timing stands next to a reference measured in the same run
 (docs: ../shared/docs/measurements.md). Sections: slot engine vs the brute-force reference,
-DynamoDB calls per request for each sample event (Scans must be 0: the run fails otherwise), cold
+DynamoDB calls per request for each sample event (Scans must be 0, and a booking create at most 3
+reads and 1 TransactWriteItems: the run fails otherwise), cold
 import of every function vs `import boto3` (goal ≤ 1.5×; the heavy imports behind each function
 that misses it are named), layer sizes (after `make build`), and local-server latency at 1 and 20
 concurrent clients (goal: p95 at 20 ≤ 3× p95 at 1; see docs/reliability.md for why a 2-core,
@@ -241,13 +242,29 @@ def _create_latency(api: Any, per_level: int = 20) -> dict[str, Any]:
     return levels
 
 
+CREATE_BOOKING = "POST /v1/scheduling-bookings"
+CREATE_GOAL = {"reads": 3, "transactions": 1}  # issue #5: per create on a warm container
+READ_OPERATIONS = ("GetItem", "Query", "BatchGetItem", "Scan")
+
+
 def check(report: dict[str, Any]) -> list[str]:
-    """What the report says is broken (the run exits non-zero): any Scan, any section that crashed."""
+    """What the report says is broken (the run exits non-zero): any Scan, any section that crashed,
+    a booking create (every create_booking sample) over 3 reads or 1 TransactWriteItems."""
     problems = [f"{key}: {section['error']}" for key, section in report.items()
                 if isinstance(section, dict) and "error" in section]
     calls = report.get("dynamodb_calls", {})
     problems += [f"{label} made {figures['scans']} Scan(s)" for label, figures in calls.items()
                  if isinstance(figures, dict) and figures.get("scans")]
+    for label, figures in calls.items():
+        if not isinstance(figures, dict) or not (label == CREATE_BOOKING or label.startswith(CREATE_BOOKING + " (")):
+            continue
+        by_operation = figures.get("by_operation", {})
+        reads = sum(by_operation.get(op, 0) for op in READ_OPERATIONS)
+        if reads > CREATE_GOAL["reads"]:
+            problems.append(f"{label} made {reads} reads (goal ≤ {CREATE_GOAL['reads']}): {by_operation}")
+        if figures.get("transactions", 0) > CREATE_GOAL["transactions"]:
+            problems.append(f"{label} made {figures['transactions']} TransactWriteItems "
+                            f"(goal ≤ {CREATE_GOAL['transactions']})")
     return problems
 
 
