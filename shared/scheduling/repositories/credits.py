@@ -1,6 +1,6 @@
 """The company's credits: the balance on the company item plus an immutable ledger of every charge.
 
-    PK COMPANY#<cid>   SK COMPANY                         credits (the balance, contract §2)
+    PK COMPANY#<cid>   SK CONFIG#COMPANY                  credits (the balance, contract §2)
     PK COMPANY#<cid>   SK CREDIT#<utc created>#<id>       ledger entry (never updated or deleted)
     PK COMPANY#<cid>   SK NOTETAKER_BILLED#<bot id>       "this bot is billed" marker → entry id
 
