@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -18,8 +18,9 @@ from scheduling import observability, wiring
 from scheduling.api.fallback import allowed_methods
 from scheduling.api.validation_errors import domain_error_from_validation
 from scheduling.errors import DomainError, InvalidBody, NotFound
-from scheduling.services.auth import Authenticator, Principal, require_scope
-from scheduling.services.rate_limits import enforce_rate_limits
+
+if TYPE_CHECKING:
+    from scheduling.services.auth import Authenticator, Principal
 
 logger = logging.getLogger("scheduling.api")
 
@@ -33,6 +34,8 @@ _current_principal: ContextVar[Principal] = ContextVar("current_principal")
 def authenticator() -> Authenticator:
     global _authenticator
     if _authenticator is None:
+        # Imported here: health and openapi never authenticate, and auth brings the domain models.
+        from scheduling.services.auth import Authenticator
         from scheduling.settings import get_settings
 
         _authenticator = Authenticator(wiring.companies().get_api_key, get_settings().auth_cache_seconds)
@@ -65,7 +68,16 @@ def error_response(app: APIGatewayRestResolver, error: DomainError) -> Response:
     )
 
 
+def json_response(status: int, body: dict, replayed: bool) -> Response:
+    """A write's answer; `Idempotent-Replayed: true` when it repeats a stored one (contract §1)."""
+    headers = {"Idempotent-Replayed": "true"} if replayed else {}
+    return Response(status_code=status, content_type="application/json", body=json.dumps(body), headers=headers)
+
+
 def _admit(app: APIGatewayRestResolver, scopes: tuple[str, ...]) -> Principal:
+    from scheduling.services.auth import require_scope
+    from scheduling.services.rate_limits import enforce_rate_limits
+
     principal = authenticator().authenticate(dict(app.current_event.headers or {}))
     observability.bind(company_id=principal.company_id)
     enforce_rate_limits(principal, datetime.now(UTC))  # before any work (contract §1)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scheduling.api.schemas import DocModel
 from scheduling.formatting import day_name, format_date, format_instant, format_instant_no_year, format_time
 from scheduling.services.availability_queries import AvailabilityCheck, SlotListing
 from scheduling.slots.inputs import Slot
@@ -47,20 +48,20 @@ class AvailableSlotsBody(EventTypeRef):
 # ── responses ────────────────────────────────────────────────────────────────────────────────
 
 
-class NearestSlotOut(BaseModel):
+class NearestSlotOut(DocModel):
     date: str = Field(examples=["2026-12-01"])
     time: str = Field(examples=["09:30"])
     formatted: str = Field(examples=["Tuesday, 1 December at 9:30 AM"])
 
 
-class AskedSlotOut(BaseModel):
+class AskedSlotOut(DocModel):
     date: str
     time: str
     formatted: str = Field(examples=["Tuesday, 1 December 2026 at 9:00 AM"])
     duration_minutes: int
 
 
-class CheckAvailabilityData(BaseModel):
+class CheckAvailabilityData(DocModel):
     available: bool
     slot: AskedSlotOut
     reason: str | None = Field(
@@ -73,48 +74,48 @@ class CheckAvailabilityData(BaseModel):
     hint: str
 
 
-class CheckAvailabilityResponse(BaseModel):
+class CheckAvailabilityResponse(DocModel):
     data: CheckAvailabilityData
 
 
-class SlotTimeOut(BaseModel):
+class SlotTimeOut(DocModel):
     time: str = Field(examples=["09:00"])
     formatted: str = Field(examples=["9:00 AM"])
 
 
-class SlotDateOut(BaseModel):
+class SlotDateOut(DocModel):
     date: str
     day_name: str
     formatted: str = Field(examples=["Tuesday, 1 December 2026"])
     slots: list[SlotTimeOut]
 
 
-class NextAvailableOut(BaseModel):
+class NextAvailableOut(DocModel):
     date: str
     time: str
     formatted: str = Field(examples=["Tuesday, 1 December 2026 at 9:00 AM"])
 
 
-class AvailabilityOut(BaseModel):
+class AvailabilityOut(DocModel):
     timezone: str = Field(examples=["Australia/Perth"])
     total_available_slots: int
     next_available: NextAvailableOut | None
     dates: list[SlotDateOut]
 
 
-class EventTypeOut(BaseModel):
+class EventTypeOut(DocModel):
     id: str
     name: str
     duration_minutes: int
 
 
-class AvailableSlotsData(BaseModel):
+class AvailableSlotsData(DocModel):
     success: bool
     event_type: EventTypeOut
     availability: AvailabilityOut
 
 
-class AvailableSlotsResponse(BaseModel):
+class AvailableSlotsResponse(DocModel):
     data: AvailableSlotsData
 
 

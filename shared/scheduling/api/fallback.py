@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from scheduling.errors import DomainError
@@ -42,11 +43,14 @@ def _pattern(template_path: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template_path)) + "/?$")
 
 
-_PATTERNS = [(_pattern(path), methods) for path, methods in KNOWN_ROUTES.items()]
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[tuple[re.Pattern[str], set[str]], ...]:
+    """Compiled on first use, not at import: only a request no route matches needs them."""
+    return tuple((_pattern(path), methods) for path, methods in KNOWN_ROUTES.items())
 
 
 def allowed_methods(path: str) -> set[str] | None:
-    for pattern, methods in _PATTERNS:
+    for pattern, methods in _patterns():
         if pattern.match(path):
             return methods
     return None

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from scheduling.api.schemas import DocModel
 from scheduling.services.availability_admin import AvailabilityView
 
 UserIdQuery = Annotated[
@@ -39,7 +40,7 @@ class AvailabilityBody(BaseModel):
     date_overrides: list[DateOverrideIn] = Field(default_factory=list, max_length=1000)
 
 
-class AvailabilityOut(BaseModel):
+class AvailabilityOut(DocModel):
     user_id: str | None
     uses_company_default: bool
     timezone: str
@@ -47,7 +48,7 @@ class AvailabilityOut(BaseModel):
     date_overrides: list[dict[str, Any]]
 
 
-class AvailabilityResponse(BaseModel):
+class AvailabilityResponse(DocModel):
     data: AvailabilityOut
 
 

@@ -9,10 +9,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from scheduling.api.app import current_principal, requires
+from scheduling.api.app import current_principal, json_response, requires
 from scheduling.api.presenters import booking_json
-from scheduling.api.routes.create_booking import json_response
-from scheduling.api.schemas import BookingOut, documented
+from scheduling.api.schemas import BookingOut, DocModel, documented
 from scheduling.domain.models import Booking
 from scheduling.services.booking_cancel import cancel_booking
 from scheduling.services.idempotency import idempotency_key_from, run_once
@@ -32,17 +31,18 @@ class CancelBody(BaseModel):
 # A booking as GET shows it, minus the management token.
 CancelledBookingOut = create_model(
     "CancelledBookingOut",
+    __base__=DocModel,
     **{name: (f.annotation, f) for name, f in BookingOut.model_fields.items() if name not in _HIDDEN},  # type: ignore[call-overload]
 )
 
 
-class CancelData(BaseModel):
+class CancelData(DocModel):
     success: bool
     already_cancelled: bool
     booking: CancelledBookingOut  # type: ignore[valid-type]
 
 
-class CancelResponse(BaseModel):
+class CancelResponse(DocModel):
     data: CancelData
 
 

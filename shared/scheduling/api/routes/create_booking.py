@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from pydantic import BaseModel, ConfigDict, Field
 
-from scheduling.api.app import current_principal, requires
-from scheduling.api.schemas import AttendeeOut, documented
+from scheduling.api.app import current_principal, json_response, requires
+from scheduling.api.schemas import AttendeeOut, DocModel, documented
 from scheduling.services.booking_create import (
     AttendeeInput,
     CreateBookingInput,
@@ -55,7 +53,7 @@ class CreateBookingBody(BaseModel):
     attendees: list[AttendeeIn] | None = Field(default=None, max_length=20)
 
 
-class CreatedBookingOut(BaseModel):
+class CreatedBookingOut(DocModel):
     id: str
     event_type_name: str
     date: str
@@ -70,19 +68,19 @@ class CreatedBookingOut(BaseModel):
     timezone: str
 
 
-class CrmIds(BaseModel):
+class CrmIds(DocModel):
     deal_id: str | None
     contact_id: str
     customer_id: str | None
 
 
-class CreateBookingData(BaseModel):
+class CreateBookingData(DocModel):
     success: bool
     booking: CreatedBookingOut
     crm: CrmIds
 
 
-class CreateBookingResponse(BaseModel):
+class CreateBookingResponse(DocModel):
     data: CreateBookingData
 
 
@@ -93,11 +91,6 @@ def to_input(body: CreateBookingBody) -> CreateBookingInput:
         event_type_name=body.event_type_name, timezone=body.timezone, phone=body.phone, message=body.message,
         company_name=body.company_name, booker_state=body.booker_state, booker_timezone=body.booker_timezone,
         attendees=[AttendeeInput(a.email, a.name, a.phone) for a in body.attendees or []])
-
-
-def json_response(status: int, body: dict, replayed: bool) -> Response:
-    headers = {"Idempotent-Replayed": "true"} if replayed else {}
-    return Response(status_code=status, content_type="application/json", body=json.dumps(body), headers=headers)
 
 
 @router.post(

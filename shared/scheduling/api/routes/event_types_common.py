@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scheduling.api.schemas import Pagination
+from scheduling.api.schemas import DocModel, Pagination
 from scheduling.domain.models import BookingNotifications, EventType
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -50,7 +50,7 @@ class CreateEventTypeBody(EventTypeFields):
     default_duration_minutes: int  # type: ignore[assignment]
 
 
-class EventTypeOut(BaseModel):
+class EventTypeOut(DocModel):
     id: str
     company_id: str
     slug: str
@@ -74,22 +74,22 @@ class EventTypeOut(BaseModel):
     updated_at: str | None
 
 
-class EventTypeResponse(BaseModel):
+class EventTypeResponse(DocModel):
     data: EventTypeOut
 
 
-class EventTypeList(BaseModel):
+class EventTypeList(DocModel):
     data: list[EventTypeOut]
     pagination: Pagination
 
 
-class DeletedEventType(BaseModel):
+class DeletedEventType(DocModel):
     success: bool
     action: Literal["deleted", "deactivated"]
     event_type: EventTypeOut
 
 
-class DeleteEventTypeResponse(BaseModel):
+class DeleteEventTypeResponse(DocModel):
     data: DeletedEventType
 
 

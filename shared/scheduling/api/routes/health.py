@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel
+
+from scheduling.api.schemas import DocModel
 
 router = Router()
 
 
-class HealthData(BaseModel):
+class HealthData(DocModel):
     status: str
 
 
-class HealthResponse(BaseModel):
+class HealthResponse(DocModel):
     data: HealthData
 
 

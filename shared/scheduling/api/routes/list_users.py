@@ -4,16 +4,15 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel
 
 from scheduling.api.app import current_principal, requires
-from scheduling.api.schemas import Pagination, documented
+from scheduling.api.schemas import DocModel, Pagination, documented
 from scheduling.services.users import list_users
 
 router = Router()
 
 
-class UserOut(BaseModel):
+class UserOut(DocModel):
     id: str
     name: str
     email: str
@@ -21,7 +20,7 @@ class UserOut(BaseModel):
     has_own_availability: bool
 
 
-class UserList(BaseModel):
+class UserList(DocModel):
     data: list[UserOut]
     pagination: Pagination
 

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel, create_model
+from pydantic import create_model
 
 from scheduling.api.app import current_principal, requires
 from scheduling.api.presenters import booking_json
-from scheduling.api.schemas import BookingOut, documented
+from scheduling.api.schemas import BookingOut, DocModel, documented
 from scheduling.services.booking_status import MarkResult, mark_attended
 from scheduling.services.idempotency import idempotency_key_from, run_once
 
@@ -29,11 +29,12 @@ _HIDDEN = ("management_token", "management_token_expires_at")
 
 MarkedBookingOut = create_model(
     "MarkedBookingOut",
+    __base__=DocModel,
     **{name: (f.annotation, f) for name, f in BookingOut.model_fields.items() if name not in _HIDDEN},  # type: ignore[call-overload]
 )
 
 
-class MarkData(BaseModel):
+class MarkData(DocModel):
     success: bool
     booking: MarkedBookingOut  # type: ignore[valid-type]
     activity_id: str | None
@@ -41,7 +42,7 @@ class MarkData(BaseModel):
     reminders_scheduled: int
 
 
-class MarkResponse(BaseModel):
+class MarkResponse(DocModel):
     data: MarkData
 
 

@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer, Server
 
 router = Router()
 
@@ -39,6 +38,11 @@ DOCUMENTED_ROUTERS = (
 
 @lru_cache(maxsize=1)
 def openapi_document() -> str:
+    """Built on the first request and kept: it imports every documented router and Powertools'
+    OpenAPI models (≈ 40 pydantic models), which no other function needs, so they stay out of the
+    function's import (issue #10)."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer, Server
+
     from scheduling.api.app import build_app
 
     routers = [importlib.import_module(f"scheduling.api.routes.{name}").router for name in DOCUMENTED_ROUTERS]

@@ -12,10 +12,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from scheduling.api.app import current_principal, requires
+from scheduling.api.app import current_principal, json_response, requires
 from scheduling.api.routes.cancel_booking import ID_PATTERN, CancelledBookingOut, public_booking
-from scheduling.api.routes.create_booking import json_response
-from scheduling.api.schemas import documented
+from scheduling.api.schemas import DocModel, documented
 from scheduling.services.booking_reschedule import reschedule_booking
 from scheduling.services.idempotency import idempotency_key_from, run_once
 
@@ -31,13 +30,13 @@ class RescheduleBody(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
 
 
-class RescheduleData(BaseModel):
+class RescheduleData(DocModel):
     success: bool
     booking: CancelledBookingOut  # type: ignore[valid-type]
     previous_booking_id: str
 
 
-class RescheduleResponse(BaseModel):
+class RescheduleResponse(DocModel):
     data: RescheduleData
 
 

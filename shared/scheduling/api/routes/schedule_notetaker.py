@@ -7,16 +7,16 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from scheduling.api.app import current_principal, requires
-from scheduling.api.schemas import documented
+from scheduling.api.schemas import DocModel, documented
 from scheduling.services.notetaker import schedule_notetaker
 
 router = Router()
 
 
-class NotetakerScheduledOut(BaseModel):
+class NotetakerScheduledOut(DocModel):
     success: bool
     bot_id: str
     already_scheduled: bool = Field(description="true when the booking already had this bot (nothing changed)")
@@ -24,11 +24,11 @@ class NotetakerScheduledOut(BaseModel):
     message: str
 
 
-class CreditsMeta(BaseModel):
+class CreditsMeta(DocModel):
     credits_remaining: int = Field(description="The company's balance now; nothing is charged when scheduling")
 
 
-class NotetakerScheduledResponse(BaseModel):
+class NotetakerScheduledResponse(DocModel):
     data: NotetakerScheduledOut
     meta: CreditsMeta
 
