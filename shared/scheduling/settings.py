@@ -1,18 +1,30 @@
-"""All configuration, read from the environment once and validated (a bad value fails loudly, by name)."""
+"""All configuration, read from the environment once and validated (a bad value fails loudly, by name).
+
+A frozen dataclass checked by hand rather than a pydantic model: every function reads settings,
+and a model here was the first schema pydantic built in most cold starts (issue #10). The checks
+are the ones the model had: length minimums, the backend choices, the auth cache range.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+_BACKENDS = {
+    "calendar_backend": ("local", "google"),
+    "email_backend": ("local", "ses"),
+    "sms_backend": ("local", "sns"),
+    "notetaker_backend": ("local", "http"),
+}
+_MIN_LENGTHS = {"table_name": 3, "page_secret": 16}
+_AUTH_CACHE_RANGE = (0, 3600)
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    table_name: str = Field(default="scheduling", min_length=3)
+@dataclass(frozen=True)
+class Settings:
+    table_name: str = "scheduling"
     aws_region: str = "ap-southeast-2"
     app_base_url: str = "http://127.0.0.1:3000"
     # "local" adapters record what would be sent (GET /_local/outbox); the others talk to real services.
@@ -25,11 +37,34 @@ class Settings(BaseModel):
     notetaker_base_url: str | None = None
     notetaker_api_key_secret_arn: str | None = None
     # How long a warm function trusts a cached API key lookup; revocation takes effect within it.
-    auth_cache_seconds: int = Field(default=60, ge=0, le=3600)
+    auth_cache_seconds: int = 60
     # Booker pages (docs/booker-pages.md): the HMAC key of their CSRF tokens. Deployed stacks read it
     # from Secrets Manager (PAGE_SECRET_ARN); the default only serves the local server and tests.
-    page_secret: str = Field(default="local-booker-pages-secret-not-for-production", min_length=16)
+    page_secret: str = "local-booker-pages-secret-not-for-production"
     page_secret_arn: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, minimum in _MIN_LENGTHS.items():
+            if len(getattr(self, name)) < minimum:
+                raise ValueError(f"{_ENV_NAMES[name]} must be at least {minimum} characters long")
+        for name, choices in _BACKENDS.items():
+            if getattr(self, name) not in choices:
+                raise ValueError(f"{_ENV_NAMES[name]} must be one of {', '.join(choices)}, not {getattr(self, name)!r}")
+        low, high = _AUTH_CACHE_RANGE
+        if not isinstance(self.auth_cache_seconds, int) or not low <= self.auth_cache_seconds <= high:
+            raise ValueError(f"AUTH_CACHE_SECONDS must be a whole number of seconds from {low} to {high}")
+
+    @classmethod
+    def from_values(cls, values: dict[str, str]) -> Settings:
+        """Settings from raw strings by field name (the environment's values)."""
+        typed: dict[str, object] = dict(values)
+        if "auth_cache_seconds" in values:
+            raw = values["auth_cache_seconds"].strip()
+            try:
+                typed["auth_cache_seconds"] = int(raw)
+            except ValueError:
+                raise ValueError(f"AUTH_CACHE_SECONDS must be a whole number of seconds, not {raw!r}") from None
+        return cls(**typed)  # type: ignore[arg-type]
 
 
 _ENV_NAMES = {
@@ -53,4 +88,4 @@ _ENV_NAMES = {
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     values = {field: os.environ[env] for field, env in _ENV_NAMES.items() if os.environ.get(env)}
-    return Settings.model_validate(values)
+    return Settings.from_values(values)

@@ -26,7 +26,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduling import wiring
-from scheduling.adapters.notetaker import NotetakerUnavailable
 from scheduling.domain.models import Booking
 from scheduling.errors import DomainError, NotFound, ServiceUnavailable
 from scheduling.formatting import format_instant, format_time
@@ -192,6 +191,10 @@ def _answer(booking: Booking, record: NotetakerRecord, balance: int, *, already:
 
 
 def _delete_quietly(bot_id: str, booking_id: str) -> bool:
+    # The adapter module loads with the provider (wiring.notetaker()): a booking without a bot,
+    # the common cancel, never needs it.
+    from scheduling.adapters.notetaker import NotetakerUnavailable
+
     try:
         wiring.notetaker().delete_bot(bot_id, booking_id=booking_id)
     except NotetakerUnavailable:
@@ -283,6 +286,8 @@ def on_booking_rescheduled(old: Booking, new: Booking, *, now: datetime | None =
 
 def create_pending_bot(record: NotetakerRecord, booking: Booking, now: datetime) -> bool:
     """Create the bot a `create_pending` record waits for; False when the provider failed (retry later)."""
+    from scheduling.adapters.notetaker import NotetakerUnavailable
+
     assert booking.google_meet_link
     join_at = join_time(booking, now)
     try:
