@@ -5,8 +5,8 @@ Machines are shared and noisy, so each timing stands next to a reference measure
 (docs: ../shared/docs/measurements.md). Sections: slot engine vs the brute-force reference,
 DynamoDB calls per request for each sample event (Scans must be 0, and a booking create at most 3
 reads and 1 TransactWriteItems: the run fails otherwise), cold
-import of every function vs `import boto3` (goal ≤ 1.5×; the heavy imports behind each function
-that misses it are named), layer sizes (after `make build`), and local-server latency at 1 and 20
+import of every function vs `import boto3` (goal ≤ 1.5×; for each function that misses it, and for
+the slowest, the packages and modules that dominate its import are printed), layer sizes (after `make build`), and local-server latency at 1 and 20
 concurrent clients (goal: p95 at 20 ≤ 3× p95 at 1; see docs/reliability.md for why a 2-core,
 in-process server cannot meet it and what the figure means).
 """
@@ -114,8 +114,10 @@ print(ms)
 IMPORT_GOAL = 1.5
 # Imports worth naming when a function misses the goal (module → what pulls it in).
 HEAVY_IMPORTS = {
-    "pydantic": "pydantic (domain models, settings)",
-    "aws_lambda_powertools.event_handler.openapi.models": "Powertools request validation / OpenAPI models",
+    "pydantic": "pydantic (domain models, request bodies)",
+    "aws_lambda_powertools.event_handler.openapi.models": "Powertools OpenAPI models (only the OpenAPI document needs them)",
+    "aws_lambda_powertools.event_handler.appsync": "every Powertools resolver (event_handler/__init__; see api/lazy_packages.py)",
+    "importlib.metadata": "pydantic plugin discovery (see domain/pydantic_setup.py)",
     "aws_lambda_powertools.utilities.idempotency": "Powertools idempotency",
     "boto3": "boto3 at import time",
     "googleapiclient": "Google API client",
@@ -123,6 +125,12 @@ HEAVY_IMPORTS = {
     "aws_xray_sdk": "X-Ray SDK (Tracer)",
     "pendulum": "pendulum",
 }
+DOMINANT_TOP = 10
+
+
+def _function_body(folder: Path) -> str:
+    return (f"spec = importlib.util.spec_from_file_location('app', {str(folder / 'app.py')!r})\n"
+            "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)")
 
 
 def _time_fresh(body: str, runs: int) -> tuple[float, list[str]]:
@@ -135,23 +143,69 @@ def _time_fresh(body: str, runs: int) -> tuple[float, list[str]]:
     return statistics.median(samples), heavy
 
 
+def dominant_imports(body: str, top: int = DOMINANT_TOP) -> list[dict[str, Any]]:
+    """What one import spends its time on, from `python -X importtime`: self time summed by
+    third-party or stdlib package (`pydantic`, `aws_lambda_powertools`, `email`…) and, for this
+    project, by module (a module's self time includes the pydantic models and dataclasses it builds).
+    importtime's own overhead inflates every figure a little; compare them with each other."""
+    err = subprocess.run([PYTHON, "-X", "importtime", "-c", "import importlib.util\n" + body], env=ENV, cwd=ROOT,
+                         capture_output=True, text=True, check=True).stderr
+    totals: Counter[str] = Counter()
+    for line in err.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, _, name = line[len("import time:"):].split("|")
+        name = name.strip()
+        totals[name if name.startswith("scheduling.") else name.split(".")[0]] += int(self_us)
+    return [{"module": name, "self_ms": round(us / 1000, 1)} for name, us in totals.most_common(top)]
+
+
+def _compile_project() -> int:
+    """Bytecode for the project's modules before timing, as boto3's in site-packages has: otherwise
+    every file edited since its last import is compiled inside the measurement (PYTHONDONTWRITEBYTECODE
+    keeps it stale run after run). Returns how many files needed it. Lambda has the same cost at
+    every cold start unless the shared layer ships bytecode (docs/operations.md, "Cold starts")."""
+    import compileall
+    import importlib.util
+
+    stale = 0
+    for folder in (ROOT / "shared" / "scheduling", ROOT / "functions"):
+        for source in folder.rglob("*.py"):
+            cached = Path(importlib.util.cache_from_source(str(source)))
+            if not cached.exists() or cached.stat().st_mtime < source.stat().st_mtime:
+                stale += 1
+        compileall.compile_dir(str(folder), quiet=1)
+    return stale
+
+
 def cold_import(runs: int = 3) -> dict[str, Any]:
     """Each function's module imported in a fresh interpreter, against `import boto3` timed before
-    and after (a drifting machine load moves both)."""
+    and after (a drifting machine load moves both). For each function over the goal, and for the
+    slowest one in any case, the imports that dominate it are listed and printed."""
+    recompiled = _compile_project()
     boto3_samples = [_time_fresh("import boto3", 1)[0] for _ in range(runs)]
     functions = {}
-    for folder in sorted(p for p in (ROOT / "functions").iterdir() if (p / "app.py").is_file()):
-        body = (f"spec = importlib.util.spec_from_file_location('app', {str(folder / 'app.py')!r})\n"
-                "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)")
-        ms, heavy = _time_fresh(body, runs)
-        functions[folder.name] = {"ms": round(ms, 1), "heavy_imports": [HEAVY_IMPORTS[m] for m in heavy]}
+    folders = {p.name: p for p in sorted((ROOT / "functions").iterdir()) if (p / "app.py").is_file()}
+    for name, folder in folders.items():
+        ms, heavy = _time_fresh(_function_body(folder), runs)
+        functions[name] = {"ms": round(ms, 1), "heavy_imports": [HEAVY_IMPORTS[m] for m in heavy]}
     boto3_samples += [_time_fresh("import boto3", 1)[0] for _ in range(runs)]
     boto3_ms = statistics.median(boto3_samples)
     for figures in functions.values():
         figures["ratio_to_boto3"] = round(figures["ms"] / boto3_ms, 2)
-    over = {name: f["heavy_imports"] for name, f in functions.items() if f["ratio_to_boto3"] > IMPORT_GOAL}
-    return {"boto3_ms": round(boto3_ms, 1), "runs": runs, "goal_ratio": IMPORT_GOAL, "functions": functions,
-            "over_goal": over, "within_goal": len(functions) - len(over)}
+    over = {name: f for name, f in functions.items() if f["ratio_to_boto3"] > IMPORT_GOAL}
+    slowest = max(functions, key=lambda name: functions[name]["ratio_to_boto3"]) if functions else None
+    for name in sorted(set(over) | ({slowest} if slowest else set())):
+        figures = functions[name]
+        figures["dominant_imports"] = dominant_imports(_function_body(folders[name]))
+        label = "OVER GOAL" if name in over else "slowest"
+        print(f"cold import {label}: {name} {figures['ratio_to_boto3']}× boto3 ({figures['ms']} ms); self time by "
+              "package/module: " + ", ".join(f"{d['module']} {d['self_ms']}" for d in figures["dominant_imports"]))
+    return {"boto3_ms": round(boto3_ms, 1), "runs": runs, "goal_ratio": IMPORT_GOAL, "recompiled_files": recompiled,
+            "functions": functions,
+            "over_goal": {name: {"ratio_to_boto3": f["ratio_to_boto3"], "heavy_imports": f["heavy_imports"],
+                                 "dominant_imports": f["dominant_imports"]} for name, f in over.items()},
+            "within_goal": len(functions) - len(over)}
 
 
 # ---------------------------------------------------------------------------------- layer sizes
