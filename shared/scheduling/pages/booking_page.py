@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 
 from scheduling.domain.models import Company, EventType
 from scheduling.errors import DomainError, InvalidTimezone, MissingFields, NotFound, ValidationFailed
-from scheduling.pages.lookup import company_by_slug
-from scheduling.pages.manage import host_names
+from scheduling.pages.lookup import company_by_slug, host_names
 from scheduling.pages.picker import Picker, build_picker
 from scheduling.services.booking_create import CreateBookingInput, CreatedBooking, create_booking
 from scheduling.services.event_types import resolve_event_type

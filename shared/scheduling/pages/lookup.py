@@ -84,3 +84,14 @@ def find_managed_booking(company_slug: str, token: str, now: datetime) -> Manage
             raise LinkExpired("This booking link has expired.")
         return ManagedBooking(company, booking)
     raise missing
+
+
+def host_names(company_id: str, host_ids: list[str]) -> list[str]:
+    """The names of the hosts that still exist (both pages show them; here so the booking page does
+    not import the manage page and, with it, the cancel and reschedule services)."""
+    names = []
+    for host_id in host_ids:
+        user = wiring.companies().get_user(company_id, host_id)
+        if user is not None:
+            names.append(user.name)
+    return names

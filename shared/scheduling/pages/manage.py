@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from scheduling import wiring
 from scheduling.domain.models import Booking, Company
 from scheduling.errors import Conflict, DomainError, MissingFields
 from scheduling.formatting import format_date, format_time
-from scheduling.pages.lookup import ManagedBooking, find_managed_booking
+from scheduling.pages.lookup import ManagedBooking, find_managed_booking, host_names
 from scheduling.pages.picker import Picker, build_picker
 from scheduling.services.booking_cancel import CancelledBooking, cancel_booking
 from scheduling.services.booking_reschedule import RescheduledBooking, reschedule_booking
@@ -48,15 +47,6 @@ class ManagePage:
     has_started: bool
     picker: Picker | None
     picker_note: str | None  # why no times can be offered (e.g. the event type is no longer bookable)
-
-
-def host_names(company_id: str, host_ids: list[str]) -> list[str]:
-    names = []
-    for host_id in host_ids:
-        user = wiring.companies().get_user(company_id, host_id)
-        if user is not None:
-            names.append(user.name)
-    return names
 
 
 def manage_page(company_slug: str, token: str, now: datetime, *, day: str | None = None,
