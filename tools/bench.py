@@ -6,7 +6,8 @@ Machines are shared and noisy, so each timing stands next to a reference measure
 DynamoDB calls per request for each sample event (Scans must be 0, and a booking create at most 3
 reads and 1 TransactWriteItems: the run fails otherwise), cold
 import of every function vs `import boto3` (goal ≤ 1.5×; for each function that misses it, and for
-the slowest, the packages and modules that dominate its import are printed), layer sizes (after `make build`), and local-server latency at 1 and 20
+the slowest, the packages and modules that dominate its import are printed), layer sizes (after
+`make build`), and local-server latency at 1 and 20
 concurrent clients (goal: p95 at 20 ≤ 3× p95 at 1; see docs/reliability.md for why a 2-core,
 in-process server cannot meet it and what the figure means).
 """
