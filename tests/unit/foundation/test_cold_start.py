@@ -123,16 +123,22 @@ except ValidationError as error:
 
 def test_response_models_are_built_only_for_the_openapi_document() -> None:
     code = """
-import importlib.util
+import importlib.util, json
 spec = importlib.util.spec_from_file_location('app', 'functions/get_booking/app.py')
 module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
 from scheduling.api.schemas import BookingDetailResponse, ErrorEnvelope
 before = (BookingDetailResponse.__pydantic_complete__, ErrorEnvelope.__pydantic_complete__)
-from scheduling.api.routes.openapi import openapi_document
-document = openapi_document()
-print(before, '"BookingDetailResponse"' in document and '"ErrorEnvelope"' in document)
+from scheduling.api.openapi_document import build_document
+schemas = build_document()["components"]["schemas"]
+print(before, "BookingDetailResponse" in schemas and "ErrorEnvelope" in schemas)
 """
     assert _fresh(code) == "(False, False) True"
+
+
+def test_the_openapi_function_imports_no_router_but_its_own() -> None:
+    loaded = _modules_after_import("openapi")
+    assert {m for m in loaded if m.startswith("scheduling.api.routes.")} == {"scheduling.api.routes.openapi"}
+    assert "scheduling.api.schemas" not in loaded  # no response model: the document is a file
 
 
 @pytest.mark.parametrize(("env", "message"), [
