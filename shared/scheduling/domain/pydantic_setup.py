@@ -33,13 +33,14 @@ def skip_plugin_discovery() -> bool:
     configured = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
     if configured is not None and configured not in ("__all__", "1", "true"):
         return False  # someone chose which plugins to load: let pydantic discover them
-    import pydantic.plugin as plugin_package
-
     loader = ModuleType(LOADER, "Plugin-less stand-in installed by scheduling.domain.pydantic_setup.")
     loader.PYDANTIC_ENTRY_POINT_GROUP = "pydantic"  # type: ignore[attr-defined]
     loader._plugins = {}  # type: ignore[attr-defined]
     loader._loading_plugins = False  # type: ignore[attr-defined]
     loader.get_plugins = get_plugins  # type: ignore[attr-defined]
+    # Registered by name only: pydantic reaches it with `from ._loader import get_plugins`, and
+    # importing pydantic here would cost functions that never build a model (route_not_found).
     sys.modules[LOADER] = loader
-    plugin_package._loader = loader  # type: ignore[attr-defined]
+    if (plugin_package := sys.modules.get("pydantic.plugin")) is not None:
+        plugin_package._loader = loader  # type: ignore[attr-defined]
     return True

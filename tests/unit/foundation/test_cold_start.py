@@ -49,6 +49,12 @@ def test_health_and_openapi_import_neither_auth_nor_the_domain_models() -> None:
         assert "scheduling.domain.models" not in loaded
 
 
+def test_route_not_found_imports_neither_pydantic_nor_a_resolver() -> None:
+    loaded = _modules_after_import("route_not_found")
+    assert "pydantic" not in loaded
+    assert "aws_lambda_powertools.event_handler.api_gateway" not in loaded
+
+
 def test_cancel_does_not_import_the_create_route_or_the_notetaker_provider() -> None:
     loaded = _modules_after_import("cancel_booking")
     assert "scheduling.api.routes.create_booking" not in loaded
