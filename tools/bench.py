@@ -134,10 +134,10 @@ def _function_body(folder: Path) -> str:
             "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)")
 
 
-def _time_fresh(body: str, runs: int) -> tuple[float, list[str]]:
+def _time_fresh(body: str, runs: int, env: dict[str, str] = ENV) -> tuple[float, list[str]]:
     samples, heavy = [], []
     for _ in range(runs):
-        out = subprocess.run([PYTHON, "-c", _IMPORT_SNIPPET.format(body=body, heavy=list(HEAVY_IMPORTS))], env=ENV,
+        out = subprocess.run([PYTHON, "-c", _IMPORT_SNIPPET.format(body=body, heavy=list(HEAVY_IMPORTS))], env=env,
                              cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip().splitlines()
         heavy = json.loads(out[-2])
         samples.append(float(out[-1]))
@@ -203,10 +203,43 @@ def cold_import(runs: int = 3) -> dict[str, Any]:
         print(f"cold import {label}: {name} {figures['ratio_to_boto3']}× boto3 ({figures['ms']} ms); self time by "
               "package/module: " + ", ".join(f"{d['module']} {d['self_ms']}" for d in figures["dominant_imports"]))
     return {"boto3_ms": round(boto3_ms, 1), "runs": runs, "goal_ratio": IMPORT_GOAL, "recompiled_files": recompiled,
-            "functions": functions,
+            "functions": functions, "from_built_layers": _from_built_layers(folders, boto3_ms, runs),
             "over_goal": {name: {"ratio_to_boto3": f["ratio_to_boto3"], "heavy_imports": f["heavy_imports"],
                                  "dominant_imports": f["dominant_imports"]} for name, f in over.items()},
             "within_goal": len(functions) - len(over)}
+
+
+AS_DEPLOYED = ("create_booking", "health")
+
+
+def _from_built_layers(folders: dict[str, Path], boto3_ms: float, runs: int) -> dict[str, Any]:
+    """A few functions imported from `make build`'s layers as Lambda loads them (read-only /opt, so
+    no bytecode is written): with the layers' shipped .pyc files, and with them removed, which is
+    what every cold start paid before the layers shipped bytecode."""
+    import shutil
+    import tempfile
+
+    build = ROOT / ".aws-sam" / "build"
+    layers = [build / "SharedLayer" / "python", build / "DependenciesLayer" / "python"]
+    if not all(layer.is_dir() for layer in layers):
+        return {"note": "run `make build` first to time imports from the built layers"}
+    import boto3
+
+    runtime = str(Path(boto3.__file__).parent.parent)  # boto3 comes with the Lambda runtime
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        sources = []
+        for layer in layers:
+            copy = Path(scratch) / layer.parent.name
+            shutil.copytree(layer, copy, ignore=shutil.ignore_patterns("__pycache__"))
+            sources.append(copy)
+        for label, paths in (("with_bytecode", layers), ("source_only", sources)):
+            env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1",
+                   "PYTHONPATH": ":".join([*map(str, paths), runtime])}
+            for name in AS_DEPLOYED:
+                ms, _ = _time_fresh(_function_body(folders[name]), runs, env)
+                figures.setdefault(name, {})[label] = {"ms": round(ms, 1), "ratio_to_boto3": round(ms / boto3_ms, 2)}
+    return figures
 
 
 # ---------------------------------------------------------------------------------- layer sizes

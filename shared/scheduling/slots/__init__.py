@@ -6,35 +6,6 @@
     TimeRange and the range operations (merge, subtract, intersect, clip)          ranges.py
     local hours → UTC spans, by day                                                windows.py
 
-No I/O, no clock, no environment: `now` is always an argument.
+No I/O, no clock, no environment: `now` is always an argument. Import from the modules above:
+this package re-exports nothing, so a function that needs only `ranges` does not load the engine.
 """
-
-from scheduling.slots.engine import bookable_range, compute_slots, find_slot, pick_round_robin_host
-from scheduling.slots.explain import alternative_slots, explain_unavailable, nearest_slots, slot_at
-from scheduling.slots.inputs import (
-    DateOverride,
-    HostAvailability,
-    HostCalendar,
-    Slot,
-    SlotRules,
-    WeeklyWindow,
-)
-from scheduling.slots.ranges import TimeRange
-
-__all__ = [
-    "DateOverride",
-    "HostAvailability",
-    "HostCalendar",
-    "Slot",
-    "SlotRules",
-    "TimeRange",
-    "WeeklyWindow",
-    "alternative_slots",
-    "bookable_range",
-    "compute_slots",
-    "explain_unavailable",
-    "find_slot",
-    "nearest_slots",
-    "pick_round_robin_host",
-    "slot_at",
-]
