@@ -24,3 +24,14 @@ def test_a_create_within_the_goal_passes_and_one_over_it_is_reported() -> None:
     assert len(problems) == 2
     assert problems[0].startswith("POST /v1/scheduling-bookings (create_booking.round_robin) made 4 reads")
     assert problems[1].startswith("POST /v1/scheduling-bookings (create_booking.idempotent) made 2 TransactWriteItems")
+
+
+def test_a_create_sample_that_no_longer_books_is_reported_rather_than_measured_on_its_error_path() -> None:
+    stale = {**figures(Query=2, BatchGetItem=1), "status": 409}
+    invalid = {**figures(), "status": 400}
+    problems = check({"dynamodb_calls": {
+        "POST /v1/scheduling-bookings": stale,
+        "POST /v1/scheduling-bookings (create_booking.invalid_email)": invalid,
+    }})
+    assert problems == ["POST /v1/scheduling-bookings answered 409, not 201, so its calls are not a booking's: "
+                        "are the sample dates in events/ in the past? Move them forward."]
