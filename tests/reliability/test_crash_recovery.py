@@ -165,6 +165,38 @@ def test_a_cancel_after_a_process_died_between_the_bookings_event_and_the_done_m
     assert [e["kind"] for e in OUTBOX.for_booking(booking.id)["emails"]] == ["cancellation"]
 
 
+def test_a_cancel_after_a_process_died_before_writing_its_event_onto_the_booking_still_deletes_that_event(
+        workspace, monkeypatch):
+    # Google made the event, then the process died before the booking heard of it.
+    monkeypatch.setattr(side_effects.side_effect_repository(), "attach_event", die)
+    now = datetime.now(UTC)
+    with pytest.raises(Killed):
+        create_booking(COMPANY_ID, request(), now)
+    monkeypatch.undo()
+    booking = the_booking_of("sarah@example.com")
+    assert booking.calendar_event_ids == {}
+    assert [c["action"] for c in OUTBOX.for_booking(booking.id)["calendar"]] == ["insert"]
+
+    cancel_booking(COMPANY_ID, booking.id, None, now + timedelta(seconds=30))
+    retry_job(now + timedelta(minutes=5))
+
+    # The cancel deleted the booking's own event id: no event outlives the booking.
+    assert [c["action"] for c in OUTBOX.for_booking(booking.id)["calendar"]] == ["insert", "delete"]
+    assert retry_job(now + timedelta(hours=1))["due"] == 0
+
+
+def test_cancelling_a_booking_whose_event_was_never_made_deletes_nothing(workspace):
+    OUTBOX.fail_next("calendar.insert", None)
+    now = datetime.now(UTC)
+    booking = create_booking(COMPANY_ID, request(), now).booking
+    cancel_booking(COMPANY_ID, booking.id, None, now + timedelta(seconds=30))
+    summary = retry_job(now + timedelta(minutes=5))
+
+    # The delete of the never-made event counted as done (Google: 404), and nothing reached the calendar.
+    assert summary["failed"] == 0 and retry_job(now + timedelta(hours=1))["due"] == 0
+    assert OUTBOX.for_booking(booking.id)["calendar"] == []
+
+
 def test_a_cancel_whose_process_died_after_its_commit_gets_its_email_and_event_deletion_from_the_job(
         workspace, monkeypatch):
     with_a_reminder_an_hour_before()

@@ -97,8 +97,8 @@ class LocalCalendar:
     """In-memory calendars for local runs and tests; events go to the outbox.
 
     Mirrors `GoogleCalendar`'s idempotency: inserting a booking's event twice records it once,
-    deleting an event already deleted here records nothing more, and a deleted booking's event
-    cannot be inserted again.
+    deleting an event already deleted (or never made) here records nothing, and a deleted
+    booking's event cannot be inserted again.
     """
 
     def __init__(self, outbox: LocalOutbox = OUTBOX) -> None:
@@ -146,8 +146,8 @@ class LocalCalendar:
     def delete_event(self, calendar_id: str, event_id: str, booking_id: str) -> None:
         self._fail_if_asked("calendar.delete", calendar_id, booking_id)
         with self._lock:
-            if event_id in self._deleted:
-                return
+            if event_id in self._deleted or event_id not in self._events:
+                return  # Google answers 404/410, which GoogleCalendar treats as done
             self._deleted.add(event_id)
         self._outbox.record_calendar(action="delete", calendar=calendar_id, event_id=event_id,
                                      booking_id=booking_id)

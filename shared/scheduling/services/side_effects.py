@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduling import wiring
-from scheduling.adapters.calendar import CalendarEventRequest
+from scheduling.adapters.calendar import CalendarEventRequest, event_id_for_booking
 from scheduling.adapters.errors import ProviderUnavailable
 from scheduling.domain.models import Booking, EventType
 from scheduling.formatting import format_date, format_instant, format_time
@@ -122,8 +122,9 @@ def cancelled_effects(booking: Booking, existing: list[SideEffect], reason: str 
     """(pending work to make obsolete, new work to record) for cancelling `booking`.
 
     The event to delete is the done insert's, or, while the insert is still pending, the one its
-    worker already wrote onto the booking (it made the event, then died or has yet to mark it
-    done): either way the cancel records its deletion, so no event outlives the booking.
+    worker may already have made: the id it wrote onto the booking, else the booking's own event id
+    (a worker can die after Google made the event and before writing it down; deleting an event
+    that was never made is a 404, which counts as done). Either way no event outlives the booking.
     """
     by_kind = {e.kind: e for e in existing}
     obsolete = [e for e in existing if e.status == "pending" and e.kind in ("calendar_insert", "confirmation_email")]
@@ -144,7 +145,7 @@ def _event_of(insert: SideEffect, booking: Booking) -> str | None:
     if insert.status == "done":
         return insert.result.get("event_id")
     if insert.status == "pending":
-        return booking.calendar_event_ids.get(insert.payload.get("host_user_id", ""))
+        return booking.calendar_event_ids.get(insert.payload.get("host_user_id", "")) or event_id_for_booking(booking.id)
     return None
 
 

@@ -87,10 +87,10 @@ def test_a_deleted_bookings_event_cannot_be_inserted_again_like_google(outbox: L
     assert caught.value.provider_status == "event_deleted"
 
 
-def test_deleting_an_event_this_process_never_made_is_still_recorded(outbox: LocalOutbox) -> None:
-    # Seeded bookings' events were "made" before the local server started.
-    LocalCalendar(outbox).delete_event(HOST, "seeded-event", "seeded-booking")
-    assert outbox.snapshot()["calendar"][0]["action"] == "delete"
+def test_deleting_an_event_that_was_never_made_records_nothing_like_googles_404(outbox: LocalOutbox) -> None:
+    # A cancel deletes the booking's own event id when an insert may have happened unrecorded.
+    LocalCalendar(outbox).delete_event(HOST, "never-made", "some-booking")
+    assert outbox.snapshot()["calendar"] == []
 
 
 def test_an_armed_insert_failure_raises_records_nothing_and_the_retry_succeeds(outbox: LocalOutbox) -> None:
