@@ -220,7 +220,8 @@ class BookingRepository:
         self._transact(writes)
 
     def save(self, booking: Booking) -> None:
-        """Write fields that do not touch time or status (meet link, token, CRM ids…)."""
+        """Write the whole booking item as given (the seed loader); request paths change a booking
+        with targeted, conditional updates so they cannot undo someone else's write."""
         self._table.put_item(Item=self.booking_item(booking))
 
     # item shapes ----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from datetime import datetime
 from scheduling import wiring
 from scheduling.domain.models import Booking
 from scheduling.errors import Conflict, DomainError, NotFound, ServiceUnavailable
-from scheduling.services import notetaker
+from scheduling.services import notetaker, token_expiry
 from scheduling.services.booking_cancel import CancelledBooking, cancel_booking
 from scheduling.services.booking_create import AttendeeInput, CreateBookingInput, CreatedBooking, create_booking
 
@@ -79,7 +79,7 @@ def reschedule_booking(
         raise ServiceUnavailable(
             "The original booking could not be cancelled, so nothing was changed.", fix="Retry in a few seconds."
         ) from error
-    previous = _retire_token(cancelled.booking)
+    previous = _retire_token(cancelled.booking, now)
     _move_notetaker(old, new, now)
     return RescheduledBooking(new, previous, created)
 
@@ -101,14 +101,12 @@ def _roll_back(company_id: str, new: Booking, now: datetime) -> None:
         logger.exception("ROLLBACK FAILED: booking %s stays confirmed after a failed reschedule", new.id)
 
 
-def _retire_token(previous: Booking) -> Booking:
-    """The old management link stops working once the booking has moved."""
-    current = wiring.bookings().get(previous.company_id, previous.id) or previous
-    if current.management_token is None:
-        return current
-    retired = current.model_copy(update={"management_token": None, "management_token_expires_at": None})
-    wiring.bookings().save(retired)
-    return retired
+def _retire_token(previous: Booking, now: datetime) -> Booking:
+    """The old management link stops working once the booking has moved (its expiry job then
+    finds the token gone)."""
+    if previous.management_token is not None:
+        token_expiry.clear_token(previous.company_id, previous.id, previous.management_token, now)
+    return previous.model_copy(update={"management_token": None})
 
 
 def _move_notetaker(old: Booking, new: Booking, now: datetime) -> None:

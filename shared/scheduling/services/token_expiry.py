@@ -59,15 +59,16 @@ def expire_due_tokens(now: datetime, *, limit: int = 500) -> dict[str, int]:
     summary = {"due": 0, "expired": 0, "already_gone": 0}
     for item in due[:limit]:
         summary["due"] += 1
-        cleared = _clear_token(item["company_id"], item["booking_id"], item["token"], now,
+        cleared = clear_token(item["company_id"], item["booking_id"], item["token"], now,
                                due_item_key={"PK": item["PK"], "SK": item["SK"]})
         summary["expired" if cleared else "already_gone"] += 1
     return summary
 
 
-def _clear_token(company_id: str, booking_id: str, token: str, now: datetime,
-                 due_item_key: dict[str, str] | None = None) -> bool:
-    """Remove the token if the booking still holds it; always drop the due item. True if cleared."""
+def clear_token(company_id: str, booking_id: str, token: str, now: datetime,
+                due_item_key: dict[str, str] | None = None) -> bool:
+    """Remove the token if the booking still holds it (a targeted update: nothing else of the
+    booking is rewritten); always drop the due item when given. True if cleared."""
     table = wiring.table()
     client = table.meta.client
     update = {"Update": {
