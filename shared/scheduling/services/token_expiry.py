@@ -60,7 +60,7 @@ def expire_due_tokens(now: datetime, *, limit: int = 500) -> dict[str, int]:
     for item in due[:limit]:
         summary["due"] += 1
         cleared = clear_token(item["company_id"], item["booking_id"], item["token"], now,
-                               due_item_key={"PK": item["PK"], "SK": item["SK"]})
+                              due_item_key={"PK": item["PK"], "SK": item["SK"]})
         summary["expired" if cleared else "already_gone"] += 1
     return summary
 
@@ -68,25 +68,23 @@ def expire_due_tokens(now: datetime, *, limit: int = 500) -> dict[str, int]:
 def clear_token(company_id: str, booking_id: str, token: str, now: datetime,
                 due_item_key: dict[str, str] | None = None) -> bool:
     """Remove the token if the booking still holds it (a targeted update: nothing else of the
-    booking is rewritten); always drop the due item when given. True if cleared."""
+    booking is rewritten), then drop the due item when given. True if cleared.
+
+    No transaction is needed: a crash between the two writes leaves the due item, and the next
+    run finds the token already gone and drops it."""
     table = wiring.table()
-    client = table.meta.client
-    update = {"Update": {
-        "TableName": table.name,
-        "Key": {"PK": keys.company_pk(company_id), "SK": keys.booking_sk(booking_id)},
-        "UpdateExpression": "REMOVE management_token, BookingByTokenPK, BookingByTokenSK SET updated_at = :now",
-        "ConditionExpression": "management_token = :token",
-        "ExpressionAttributeValues": {":token": token, ":now": keys.utc_iso(now)},
-    }}
-    writes = [update]
-    if due_item_key:
-        writes.append({"Delete": {"TableName": table.name, "Key": due_item_key}})
     try:
-        client.transact_write_items(TransactItems=writes)
-        return True
-    except client.exceptions.TransactionCanceledException:
+        table.update_item(
+            Key={"PK": keys.company_pk(company_id), "SK": keys.booking_sk(booking_id)},
+            UpdateExpression="REMOVE management_token, BookingByTokenPK, BookingByTokenSK SET updated_at = :now",
+            ConditionExpression="management_token = :token",
+            ExpressionAttributeValues={":token": token, ":now": keys.utc_iso(now)},
+        )
+        cleared = True
+    except table.meta.client.exceptions.ConditionalCheckFailedException:
         # The booking no longer holds this token (replaced, cleared, or the booking is gone).
-        if due_item_key:
-            table.delete_item(Key=due_item_key)
         logger.info("token of booking %s already gone", booking_id)
-        return False
+        cleared = False
+    if due_item_key:
+        table.delete_item(Key=due_item_key)
+    return cleared
