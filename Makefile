@@ -15,7 +15,7 @@ export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)
 export AWS_DEFAULT_REGION ?= ap-southeast-2
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: run test deps browser-deps unit lint lint-template build invoke bench admin venv clean
+.PHONY: run test deps browser-deps unit lint lint-template build invoke bench refresh-samples admin venv clean
 
 $(VENV)/.installed: requirements-dev.txt layers/dependencies/requirements.txt
 	@test -n "$(PY312)" || { echo "Python 3.12 is needed (pyenv 3.12.1 or python3.12 on PATH)" >&2; exit 1; }
@@ -82,6 +82,10 @@ invoke: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	@$(PYTHON) -m tools.bench
+
+## refresh-samples: move the dates of events/*.json and the demo seed forward by whole weeks
+refresh-samples: $(VENV)/.installed
+	@$(PYTHON) -m tools.refresh_samples
 
 admin: $(VENV)/.installed
 	@$(PYTHON) -m scheduling.admin $(ARGS)

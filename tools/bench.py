@@ -364,7 +364,7 @@ def check(report: dict[str, Any]) -> list[str]:
             continue
         if "invalid_email" not in label and figures.get("status") != 201:
             problems.append(f"{label} answered {figures.get('status')}, not 201, so its calls are not a booking's: "
-                            "are the sample dates in events/ in the past? Move them forward.")
+                            "are the sample dates in events/ in the past? `make refresh-samples` moves them forward.")
         by_operation = figures.get("by_operation", {})
         reads = sum(by_operation.get(op, 0) for op in READ_OPERATIONS)
         if reads > CREATE_GOAL["reads"]:

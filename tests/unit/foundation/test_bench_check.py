@@ -34,4 +34,4 @@ def test_a_create_sample_that_no_longer_books_is_reported_rather_than_measured_o
         "POST /v1/scheduling-bookings (create_booking.invalid_email)": invalid,
     }})
     assert problems == ["POST /v1/scheduling-bookings answered 409, not 201, so its calls are not a booking's: "
-                        "are the sample dates in events/ in the past? Move them forward."]
+                        "are the sample dates in events/ in the past? `make refresh-samples` moves them forward."]
