@@ -96,16 +96,17 @@ _REASON_TEXT = {
 }
 
 
-def create_booking(company_id: str, request: CreateBookingInput, now: datetime) -> CreatedBooking:
-    """Validate, book and record everything; raises scheduling.errors exceptions only."""
+def create_booking(company_id: str, request: CreateBookingInput, now: datetime, *,
+                   config: CompanyConfig | None = None) -> CreatedBooking:
+    """Validate, book and record everything; raises scheduling.errors exceptions only.
+
+    `config`: the company's configuration when the caller has just read it (saves that Query)."""
     day = availability.parse_request_date(request.date, "date")
     at = availability.parse_request_time(request.time, "time")
     require_identifier(request.event_type_id, request.event_type_slug, request.event_type_name)
     check_text_lengths(fullName=request.full_name, message=request.message, company_name=request.company_name)
     email = check_email(request.email)
     check_attendee_emails([a.email for a in request.attendees])
-
-    config: CompanyConfig | None = None
 
     def the_config() -> CompanyConfig:  # read when first needed: a local phone, else the event type
         nonlocal config

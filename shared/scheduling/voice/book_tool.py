@@ -14,8 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from scheduling import wiring
-from scheduling.domain.models import Company
-from scheduling.errors import DomainError, MissingFields, NotFound, ValidationFailed
+from scheduling.errors import DomainError, MissingFields, ValidationFailed
 from scheduling.services import availability
 from scheduling.services.booking_create import CreateBookingInput, create_booking
 from scheduling.timezones import local_to_instant, parse_date, parse_hhmm
@@ -56,19 +55,19 @@ def book(company_id: str, event_type_id: str, request: VoiceRequest, now: dateti
         tz = caller_zone(request)
         day, at = parse_slot(request.text("slot") or "")
         asked = slot_instant(day, at, tz)
-        company = _company(company_id)
+        config = wiring.companies().load_config(company_id)
         created = create_booking(company_id, CreateBookingInput(
             date=day, time=at, timezone=tz.key, event_type_id=event_type_id,
             full_name=request.text("name") or "", email=request.text("email") or "",
-            phone=booking_phone(request, company), message=request.text("notes"),
+            phone=booking_phone(request, config.company), message=request.text("notes"),
             booker_state=request.text("state"), booker_timezone=request.text("timezone"),
-        ), now)
+        ), now, config=config)
     except DomainError as error:
         return VoiceAnswer(
             booking_failed_text(reason_for(error), fix_for(error), alternatives_from(error, tz, asked), tz),
             remember=error.status < 500,
         )
-    users = {u.id: u.name for u in wiring.companies().list_users(company_id)}
+    users = {u.id: u.name for u in config.users}
     event_type = created.event_type
     offering = Offering(event_type.name, event_type.default_duration_minutes,
                         tuple(users[h] for h in created.booking.host_user_ids if h in users), event_type.description)
@@ -110,13 +109,6 @@ def alternatives_from(error: DomainError, tz: ZoneInfo, asked: datetime | None) 
 def slot_instant(day: str, at: str, tz: ZoneInfo) -> datetime:
     """The instant a slot value names (for a time the clocks skip: the moment they jump)."""
     return availability.requested_time(parse_date(day), parse_hhmm(at), tz).instant
-
-
-def _company(company_id: str) -> Company:
-    company = wiring.companies().get(company_id)
-    if company is None:
-        raise NotFound(f"No company {company_id}.")
-    return company
 
 
 def _words(fields: list[str]) -> str:
