@@ -23,7 +23,6 @@ from typing import Any
 
 from scheduling.repositories import keys
 from scheduling.repositories.batch import Key as BatchKey
-from scheduling.repositories.batch import batch_get
 from scheduling.repositories.items import plain
 from scheduling.repositories.queries import company_items
 
@@ -81,16 +80,13 @@ class CrmRepository:
         return wanted
 
     def lookup(self, company_id: str, email: str | None, phone: str | None, customer_name: str | None,
-               *, pointers: Mapping[BatchKey, dict[str, Any]] | None = None) -> CrmLookup:
+               *, pointers: Mapping[BatchKey, dict[str, Any]]) -> CrmLookup:
         """Contact by email (case-insensitive), else by phone; customer by name.
 
-        Reads the pointer items (one BatchGetItem) unless the caller already read them: pass
-        `pointers`, the items found at `lookup_keys(...)` (absent ones left out). Then one GetItem
-        of the matched contact, if any.
+        `pointers`: the items found at `lookup_keys(...)` (absent ones left out), which the caller
+        reads together with its other keyed reads. Then one GetItem of the matched contact, if any.
         """
         wanted = self.lookup_keys(company_id, email, phone, customer_name)
-        if pointers is None:
-            pointers = batch_get(self._table, wanted.values()) if wanted else {}
         found = {name: pointers.get(key) for name, key in wanted.items()}
         contact_id = (found.get("email") or found.get("phone") or {}).get("contact_id")
         contact = None

@@ -84,10 +84,10 @@ def lookup_keys(company_id: str, booker: BookerDetails) -> list[tuple[str, str]]
 
 def plan_booked(booking: Booking, event_type: EventType, booker: BookerDetails, now: datetime,
                 opportunity_id: str | None = None, *,
-                pointers: Mapping[tuple[str, str], dict[str, Any]] | None = None) -> CrmPlan:
+                pointers: Mapping[tuple[str, str], dict[str, Any]]) -> CrmPlan:
     """The CRM writes for a new booking; `opportunity_id` keeps an existing opportunity (reschedule).
 
-    `pointers`: the items already read at `lookup_keys(...)` (else they are read here)."""
+    `pointers`: the items already read at `lookup_keys(...)` (absent ones left out)."""
     repo = crm_repository()
     company_id = booking.company_id
     found = repo.lookup(company_id, booker.email, booker.phone, booker.company_name, pointers=pointers)
