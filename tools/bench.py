@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -286,21 +287,13 @@ def local_latency(requests_per_level: int = 60) -> dict[str, Any]:
         results: dict[str, Any] = {}
         for label, call in targets.items():
             call()
-            levels = {}
-            for clients in (1, 20):
-                def timed(_: int, call: Any = call) -> float:
-                    started = time.perf_counter()
-                    assert call().status == 200
-                    return (time.perf_counter() - started) * 1000
 
-                started_level = time.perf_counter()
-                with ThreadPoolExecutor(max_workers=clients) as pool:
-                    durations = list(pool.map(timed, range(requests_per_level)))
-                elapsed = time.perf_counter() - started_level
-                levels[f"c{clients}"] = {"p50": _percentile(durations, 50), "p95": _percentile(durations, 95),
-                                         "requests_per_second": round(requests_per_level / elapsed, 1)}
-            levels["p95_ratio_c20_to_c1"] = round(levels["c20"]["p95"] / max(levels["c1"]["p95"], 0.1), 2)
-            results[label] = levels
+            def timed(_: int, call: Any = call) -> float:
+                started = time.perf_counter()
+                assert call().status == 200
+                return (time.perf_counter() - started) * 1000
+
+            results[label] = _client_levels(timed, requests_per_level)
         results["POST /v1/scheduling-bookings"] = _create_latency(api)
         results["note"] = (f"goal: p95 at 20 clients ≤ 3× p95 at 1. Not reachable on this machine ({os.cpu_count()} cores): "
                            "requests_per_second is the same at 1 and 20 clients, i.e. one client already uses all "
@@ -333,14 +326,20 @@ def _create_latency(api: Any, per_level: int = 20) -> dict[str, Any]:
         assert response.status == 201, response.text
         return (time.perf_counter() - started) * 1000
 
+    return _client_levels(create, per_level)
+
+
+def _client_levels(timed: Callable[[int], float], requests: int) -> dict[str, Any]:
+    """`requests` calls of `timed` (returns ms) with 1 and then 20 concurrent clients: p50, p95 and
+    throughput per level, and the p95 ratio the goal is about."""
     levels: dict[str, Any] = {}
     for clients in (1, 20):
-        started_level = time.perf_counter()
+        started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=clients) as pool:
-            durations = list(pool.map(create, range(per_level)))
-        elapsed = time.perf_counter() - started_level
+            durations = list(pool.map(timed, range(requests)))
+        elapsed = time.perf_counter() - started
         levels[f"c{clients}"] = {"p50": _percentile(durations, 50), "p95": _percentile(durations, 95),
-                                 "requests_per_second": round(per_level / elapsed, 1)}
+                                 "requests_per_second": round(requests / elapsed, 1)}
     levels["p95_ratio_c20_to_c1"] = round(levels["c20"]["p95"] / max(levels["c1"]["p95"], 0.1), 2)
     return levels
 
