@@ -15,7 +15,7 @@ import pytest
 
 from scheduling import wiring
 from scheduling.adapters.outbox import OUTBOX
-from scheduling.domain.models import BookingNotifications
+from scheduling.domain.models import Booking, BookingNotifications
 from scheduling.services import booking_cancel, booking_create, side_effects
 from scheduling.services.booking_cancel import cancel_booking
 from scheduling.services.booking_create import create_booking
@@ -45,6 +45,16 @@ def the_booking_of(email: str):
                                        event_type_id=None, limit=100, cursor=None)
     [booking] = [b for b in page.bookings if b.booker_email == email]
     return booking
+
+
+def created_by_a_dying_process(monkeypatch) -> tuple[Booking, datetime]:
+    """Sarah's booking, made by a request killed where the test patched (the patch then undone),
+    as the table holds it, and the request's `now`."""
+    now = datetime.now(UTC)
+    with pytest.raises(Killed):
+        create_booking(COMPANY_ID, request(), now)
+    monkeypatch.undo()
+    return the_booking_of("sarah@example.com"), now
 
 
 def with_a_reminder_an_hour_before(channels: tuple[str, ...] = ("email",)) -> None:
@@ -101,11 +111,7 @@ def dying_when_marking_done(monkeypatch, kind: str) -> None:
 def test_a_process_killed_between_writing_the_event_onto_the_booking_and_marking_the_insert_done_is_finished_once(
         workspace, monkeypatch):
     dying_when_marking_done(monkeypatch, "calendar_insert")
-    now = datetime.now(UTC)
-    with pytest.raises(Killed):
-        create_booking(COMPANY_ID, request(), now)
-    monkeypatch.undo()
-    booking = the_booking_of("sarah@example.com")
+    booking, now = created_by_a_dying_process(monkeypatch)
     [event] = OUTBOX.for_booking(booking.id)["calendar"]
     assert booking.google_meet_link == event["meet_link"] is not None  # written before the crash
     assert OUTBOX.for_booking(booking.id)["emails"] == []  # the process died before the email
@@ -128,11 +134,7 @@ def test_a_process_killed_between_writing_the_event_onto_the_booking_and_marking
 def test_a_process_killed_after_sending_the_confirmation_but_before_marking_it_done_sends_it_twice(
         workspace, monkeypatch):
     dying_when_marking_done(monkeypatch, "confirmation_email")
-    now = datetime.now(UTC)
-    with pytest.raises(Killed):
-        create_booking(COMPANY_ID, request(), now)
-    monkeypatch.undo()
-    booking = the_booking_of("sarah@example.com")
+    booking, now = created_by_a_dying_process(monkeypatch)
 
     assert retry_job(now + timedelta(minutes=3))["done"] == 1
 
@@ -145,11 +147,7 @@ def test_a_process_killed_after_sending_the_confirmation_but_before_marking_it_d
 def test_a_cancel_after_a_process_died_between_the_bookings_event_and_the_done_mark_deletes_that_event(
         workspace, monkeypatch):
     dying_when_marking_done(monkeypatch, "calendar_insert")
-    now = datetime.now(UTC)
-    with pytest.raises(Killed):
-        create_booking(COMPANY_ID, request(), now)
-    monkeypatch.undo()
-    booking = the_booking_of("sarah@example.com")
+    booking, now = created_by_a_dying_process(monkeypatch)
 
     # The booker cancels before the job got to the half-finished insert.
     cancelled = cancel_booking(COMPANY_ID, booking.id, None, now + timedelta(seconds=30)).booking
@@ -169,11 +167,7 @@ def test_a_cancel_after_a_process_died_before_writing_its_event_onto_the_booking
         workspace, monkeypatch):
     # Google made the event, then the process died before the booking heard of it.
     monkeypatch.setattr(side_effects.side_effect_repository(), "attach_event", die)
-    now = datetime.now(UTC)
-    with pytest.raises(Killed):
-        create_booking(COMPANY_ID, request(), now)
-    monkeypatch.undo()
-    booking = the_booking_of("sarah@example.com")
+    booking, now = created_by_a_dying_process(monkeypatch)
     assert booking.calendar_event_ids == {}
     assert [c["action"] for c in OUTBOX.for_booking(booking.id)["calendar"]] == ["insert"]
 
