@@ -163,6 +163,31 @@ def test_a_cancel_landing_while_the_booking_request_creates_the_event_leaves_no_
     assert run_job(now + timedelta(hours=1))["due"] == 0
 
 
+def test_a_cancel_landing_before_the_in_flight_insert_made_its_event_still_gets_that_event_deleted(
+    workspace, monkeypatch
+) -> None:
+    # Given a cancel lands while create is calling Google, before the event exists, and Google
+    # then refuses the request's own clean-up delete
+    calendar = wiring.calendar()
+    real_insert = calendar.insert_event
+    now = datetime.now(UTC)
+
+    def cancelled_then_inserted(req: Any) -> Any:
+        cancel_booking(COMPANY_ID, req.booking_id, None, now)
+        OUTBOX.fail_next("calendar.delete")
+        return real_insert(req)
+
+    monkeypatch.setattr(calendar, "insert_event", cancelled_then_inserted)
+    created = create_booking(COMPANY_ID, request(), now)
+    monkeypatch.undo()
+    assert [e["action"] for e in outbox_for(created.booking.id)["calendar"]] == ["insert"]
+
+    # Then the job deletes the event once the insert's lease is over: none outlives the booking
+    run_job(now + timedelta(minutes=3))
+    assert run_job(now + timedelta(hours=2))["due"] == 0
+    assert [e["action"] for e in outbox_for(created.booking.id)["calendar"]] == ["insert", "delete"]
+
+
 def test_a_cancel_landing_after_the_event_reached_the_booking_but_before_the_insert_was_done_leaves_no_link_or_event(
     workspace, monkeypatch
 ) -> None:

@@ -145,10 +145,14 @@ class SideEffectRepository:
             raise LostClaim(effect.id) from None
 
     def record(self, effect: SideEffect) -> bool:
-        """Put new work on its own (outside a booking's transaction); False when it already exists."""
+        """Put new work on its own (outside a booking's transaction). Work of that kind still
+        pending is the same work: False. Finished work of that kind is replaced, since it has to
+        happen again (a cancel's delete that ran before an in-flight insert made the event)."""
         try:
-            put = self.put_entry(effect)["Put"]
-            self._table.put_item(Item=put["Item"], ConditionExpression=put["ConditionExpression"])
+            self._table.put_item(
+                Item=self.put_entry(effect)["Put"]["Item"],
+                ConditionExpression="attribute_not_exists(PK) OR #status <> :pending",
+                ExpressionAttributeNames={"#status": "status"}, ExpressionAttributeValues={":pending": "pending"})
         except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True

@@ -284,13 +284,14 @@ def _undo_if_obsolete(effect: SideEffect, result: dict[str, Any], now: datetime)
     try:
         wiring.calendar().delete_event(effect.payload["calendar_id"], result["event_id"], effect.booking_id)
     except ProviderUnavailable as error:
-        # Record the clean-up as work of its own so the job finishes it; a delete the cancel
-        # already recorded (it saw our event on the booking) is the same work, so that is fine.
+        # Record the clean-up as work of its own so the job finishes it: a delete the cancel
+        # recorded that is still pending is the same work; one it already ran (before we made
+        # the event, so it deleted nothing) is put back to pending.
         cleanup = with_due_sk(SideEffect(effect.company_id, effect.booking_id, "calendar_delete", now, payload={
             "calendar_id": effect.payload["calendar_id"], "event_id": result["event_id"]},
             last_error=error.message))
         try:
-            side_effect_repository().record(cleanup)  # False when already recorded: same work
+            side_effect_repository().record(cleanup)
         except Exception:  # noqa: BLE001 - the request or job still ends normally; say so
             logger.warning("could not record clean-up of %s", effect.id)
     return True
