@@ -24,6 +24,7 @@ from scheduling.domain.models import (
     CompanySettings,
     EventType,
     User,
+    UserCalendar,
 )
 from scheduling.services.auth import hash_api_key
 from scheduling.slots.ranges import TimeRange
@@ -67,7 +68,8 @@ class SeedUser(_Strict):
     email: str
     phone: str | None = None
     availability: SeedAvailability | None = None
-    calendar_busy: list[SeedBusy] = Field(default_factory=list)
+    calendar: UserCalendar = Field(default_factory=UserCalendar)  # contract §11; default Google
+    calendar_busy: list[SeedBusy] = Field(default_factory=list)  # busy whatever the provider
 
 
 class SeedBooking(_Strict):
@@ -158,12 +160,12 @@ def plan_seed(document: Any, now: datetime) -> SeedPlan:
         )
         users = [
             User(id=u.id or str(uuid.uuid4()), company_id=company_id, name=u.name, email=u.email,
-                 phone=u.phone, availability=u.availability)
+                 phone=u.phone, availability=u.availability, calendar=u.calendar)
             for u in seeded.users
         ]
         by_email = {u.email.lower(): u.id for u in users}
         for user, seed_user in zip(users, seeded.users, strict=True):
-            plan.calendar_busy.setdefault(user.email, []).extend(
+            plan.calendar_busy.setdefault(user.calendar_id, []).extend(
                 TimeRange.utc(b.start, b.end) for b in seed_user.calendar_busy
             )
         event_types = []

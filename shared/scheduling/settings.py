@@ -12,7 +12,8 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 _BACKENDS = {
-    "calendar_backend": ("local", "google"),
+    # `live`: the real providers whose secrets are set; `google` is its older name, still accepted.
+    "calendar_backend": ("local", "live", "google"),
     "email_backend": ("local", "ses"),
     "sms_backend": ("local", "sns"),
     "notetaker_backend": ("local", "http"),
@@ -26,11 +27,12 @@ class Settings(NamedTuple):
     aws_region: str = "ap-southeast-2"
     app_base_url: str = "http://127.0.0.1:3000"
     # "local" adapters record what would be sent (GET /_local/outbox); the others talk to real services.
-    calendar_backend: Literal["local", "google"] = "local"
+    calendar_backend: Literal["local", "live", "google"] = "local"
     email_backend: Literal["local", "ses"] = "local"
     sms_backend: Literal["local", "sns"] = "local"
     notetaker_backend: Literal["local", "http"] = "local"
     google_credentials_secret_arn: str | None = None
+    microsoft_credentials_secret_arn: str | None = None  # docs/calendars.md
     email_from: str = "bookings@example.com"
     notetaker_base_url: str | None = None
     notetaker_api_key_secret_arn: str | None = None
@@ -76,6 +78,7 @@ _ENV_NAMES = {
     "sms_backend": "SMS_BACKEND",
     "notetaker_backend": "NOTETAKER_BACKEND",
     "google_credentials_secret_arn": "GOOGLE_CREDENTIALS_SECRET_ARN",
+    "microsoft_credentials_secret_arn": "MICROSOFT_CREDENTIALS_SECRET_ARN",
     "email_from": "EMAIL_FROM",
     "notetaker_base_url": "NOTETAKER_BASE_URL",
     "notetaker_api_key_secret_arn": "NOTETAKER_API_KEY_SECRET_ARN",

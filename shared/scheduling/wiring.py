@@ -47,17 +47,33 @@ def bookings() -> Any:
 # Adapters: the local ones record into scheduling.adapters.outbox.OUTBOX (GET /_local/outbox).
 @lru_cache(maxsize=1)
 def calendar() -> Any:
+    """`HostCalendars`: each host's calendar through their own provider (contract §11).
+
+    Live, a provider is available when its secret is configured; its adapter (and client library)
+    is built the first time a host of that provider is asked about."""
+    from scheduling.adapters.calendar.hosts import HostCalendars
+
     settings = get_settings()
-    if settings.calendar_backend == "google":
-        from scheduling.adapters.google_calendar import google_calendar_from_secret
+    if settings.calendar_backend == "local":
+        return HostCalendars.local()
+    secrets = {"google": settings.google_credentials_secret_arn,
+               "microsoft": settings.microsoft_credentials_secret_arn}
+    if not any(secrets.values()):
+        raise RuntimeError(f"CALENDAR_BACKEND={settings.calendar_backend} needs GOOGLE_CREDENTIALS_SECRET_ARN "
+                           "or MICROSOFT_CREDENTIALS_SECRET_ARN")
+    return HostCalendars({provider: _calendar_factory(provider, arn) for provider, arn in secrets.items() if arn})
+
+
+def _calendar_factory(provider: str, secret_arn: str) -> Any:
+    def build() -> Any:
+        from importlib import import_module
+
         from scheduling.adapters.secrets import read_secret_string
 
-        if not settings.google_credentials_secret_arn:
-            raise RuntimeError("CALENDAR_BACKEND=google needs GOOGLE_CREDENTIALS_SECRET_ARN")
-        return google_calendar_from_secret(read_secret_string(settings.google_credentials_secret_arn))
-    from scheduling.adapters.calendar import LocalCalendar
+        module = import_module(f"scheduling.adapters.calendar.{provider}")
+        return module.from_secret(read_secret_string(secret_arn))
 
-    return LocalCalendar()
+    return build
 
 
 @lru_cache(maxsize=1)

@@ -14,12 +14,12 @@ import math
 import threading
 import urllib.parse
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from scheduling.adapters.errors import ProviderUnavailable
+from scheduling.adapters.http import HttpRequest, Transport, urllib_transport
 from scheduling.adapters.outbox import OUTBOX, LocalOutbox
 
 # Bot states after which nothing more will be recorded (Recall's status codes).
@@ -58,37 +58,6 @@ class NotetakerPort(Protocol):
         `booking_id` only labels the local outbox entry and error details.
         """
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class HttpRequest:
-    method: str
-    url: str
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class HttpResponse:
-    status: int
-    body: bytes = b""
-
-
-Transport = Callable[[HttpRequest, float], HttpResponse]
-
-
-def urllib_transport(request: HttpRequest, timeout: float) -> HttpResponse:
-    """Send with urllib; HTTP error statuses come back as responses, network errors raise OSError."""
-    import urllib.error
-    import urllib.request
-
-    prepared = urllib.request.Request(request.url, data=request.body, headers=request.headers,
-                                      method=request.method)
-    try:
-        with urllib.request.urlopen(prepared, timeout=timeout) as response:  # noqa: S310 (https base url from settings)
-            return HttpResponse(response.status, response.read())
-    except urllib.error.HTTPError as error:
-        return HttpResponse(error.code, error.read())
 
 
 def _utc_iso(instant: datetime) -> str:

@@ -48,9 +48,11 @@ class LocalOutbox:
 
     # -- recording -------------------------------------------------------------------------
 
-    def record_email(self, *, kind: str, to: list[str], subject: str, body: str, booking_id: str | None) -> None:
+    def record_email(self, *, kind: str, to: list[str], subject: str, body: str, booking_id: str | None,
+                     attachments: list[dict[str, str]] | None = None) -> None:
+        """`attachments`: `[{filename, content_type, content}]` with text content (the invitation)."""
         self._append(self.emails, {"kind": kind, "to": list(to), "subject": subject, "body": body,
-                                   "booking_id": booking_id})
+                                   "booking_id": booking_id, "attachments": list(attachments or [])})
 
     def record_sms(self, *, kind: str, to: str, body: str, booking_id: str | None) -> None:
         self._append(self.sms, {"kind": kind, "to": to, "body": body, "booking_id": booking_id})
@@ -68,6 +70,7 @@ class LocalOutbox:
         end: datetime | None = None,
         attendees: list[str] | None = None,
         meet_link: str | None = None,
+        provider: str = "google",
     ) -> None:
         if action not in ("insert", "delete"):
             raise ValueError(f"calendar action must be insert or delete, not {action!r}")
@@ -75,6 +78,7 @@ class LocalOutbox:
             "action": action, "calendar": calendar, "event_id": event_id, "booking_id": booking_id,
             "summary": summary, "description": description, "start": start, "end": end,
             "attendees": list(attendees or []), "meet_link": meet_link,
+            "provider": provider, "meeting_link": meet_link,  # contract §11: any provider's link
         })
 
     def record_notetaker(

@@ -37,6 +37,8 @@ def booking_json(booking: Booking) -> dict[str, Any]:
         "contact_id": booking.contact_id,
         "customer_id": booking.customer_id,
         "google_meet_link": booking.google_meet_link,
+        "meeting_link": booking.join_link,
+        "meeting_provider": booking.join_provider,
         "management_token": booking.management_token,
         "management_token_expires_at": local_iso(booking.management_token_expires_at, zone),
         "cancellation_reason": booking.cancellation_reason,

@@ -7,7 +7,7 @@ when a function imports its route (issue #10: ≈ 1-3 ms per model at every cold
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -90,7 +90,9 @@ class BookingOut(DocModel):
     deal_id: str | None
     contact_id: str | None
     customer_id: str | None
-    google_meet_link: str | None
+    google_meet_link: str | None = Field(description="The Google Meet link (equals meeting_link for Meet).")
+    meeting_link: str | None = Field(description="The online meeting's join link, whichever the provider.")
+    meeting_provider: Literal["google_meet", "teams"] | None
     management_token: str | None
     management_token_expires_at: str | None
     cancellation_reason: str | None

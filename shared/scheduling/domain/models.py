@@ -10,7 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 Scope = Literal["company:read", "company:write", "scheduling:read", "scheduling:write", "admin"]
 BookingStatus = Literal["confirmed", "cancelled", "attended", "late", "no_show"]
 SchedulingType = Literal["round_robin", "collective"]
-Location = Literal["google_meet", "phone", "in_person"]
+# `online`: the host calendar's own meeting (Meet for Google hosts, Teams for Microsoft hosts).
+Location = Literal["google_meet", "teams", "online", "phone", "in_person"]
+ONLINE_LOCATIONS = ("google_meet", "teams", "online")
+CalendarProvider = Literal["google", "microsoft", "none"]
+MeetingProvider = Literal["google_meet", "teams"]
 DealBehavior = Literal["create", "update_or_create", "never_create"]
 
 
@@ -53,6 +57,13 @@ class Availability(Model):
     date_overrides: list[DateOverride] = Field(default_factory=list)
 
 
+class UserCalendar(Model):
+    """Where a host's busy time is read and their bookings' events are made (contract §11)."""
+
+    provider: CalendarProvider = "google"
+    id: str | None = None  # the calendar's address at the provider; default the host's email
+
+
 class User(Model):
     id: str
     company_id: str
@@ -60,10 +71,15 @@ class User(Model):
     email: str
     phone: str | None = None
     availability: Availability | None = None
+    calendar: UserCalendar = Field(default_factory=UserCalendar)
 
     @property
     def calendar_id(self) -> str:
-        return self.email
+        return self.calendar.id or self.email
+
+    @property
+    def calendar_provider(self) -> str:
+        return self.calendar.provider
 
 
 class NotificationRule(Model):
@@ -142,7 +158,13 @@ class Booking(Model):
     deal_id: str | None = None
     contact_id: str | None = None
     customer_id: str | None = None
-    google_meet_link: str | None = None
+    google_meet_link: str | None = None  # = meeting_link when the meeting is a Google Meet
+    meeting_link: str | None = None
+    meeting_provider: MeetingProvider | None = None
+    # The invitation (invite.ics): one UID for the booking's life, carried on by a reschedule's new
+    # booking with a higher SEQUENCE (services/invitations.py). None: derived from the booking id.
+    ical_uid: str | None = None
+    ical_sequence: int = 0
     calendar_event_ids: dict[str, str] = Field(default_factory=dict)
     management_token: str | None = None
     management_token_expires_at: datetime | None = None
@@ -156,6 +178,17 @@ class Booking(Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def join_link(self) -> str | None:
+        """The online meeting's link, whichever the provider (bookings stored before
+        `meeting_link` existed only have `google_meet_link`)."""
+        return self.meeting_link or self.google_meet_link
+
+    @property
+    def join_provider(self) -> str | None:
+        """`meeting_provider` of `join_link` (`google_meet` | `teams` | None)."""
+        return self.meeting_provider or ("google_meet" if self.google_meet_link else None)
 
 
 class ApiKey(Model):

@@ -81,7 +81,7 @@ def view_of(managed: ManagedBooking, token: str, now: datetime, *, day: str | No
         time_label=f"{format_time(local_start)} – {format_time(booking.ends_at, tz)}",
         timezone=booking.timezone, duration_minutes=booking.duration_minutes, status=booking.status,
         status_label=STATUS_LABELS.get(booking.status, booking.status),
-        meet_link=booking.google_meet_link if booking.status == "confirmed" else None,
+        meet_link=booking.join_link if booking.status == "confirmed" else None,
         can_change=can_change, has_started=has_started, picker=picker, picker_note=note,
     )
 

@@ -124,15 +124,20 @@ class SideEffectRepository:
             names={"#result": "result"},
         )
 
-    def attach_event(self, effect: SideEffect, event_id: str, meet_link: str | None) -> None:
-        """Write a calendar insert's event id and Meet link onto its booking; LostClaim when the
+    def attach_event(self, effect: SideEffect, event_id: str, meet_link: str | None,
+                     meeting_provider: str | None = "google_meet") -> None:
+        """Write a calendar insert's event id and meeting link onto its booking; LostClaim when the
         booking is gone or cancelled (the cancel made this insert obsolete in the same transaction
-        that flipped the status, and wrote the booking without them)."""
+        that flipped the status, and wrote the booking without them). `google_meet_link` is
+        written only for a Meet (contract §11: it equals `meeting_link` there)."""
         expression = "SET calendar_event_ids.#host = :event"
         values: dict[str, Any] = {":event": event_id, ":cancelled": "cancelled"}
         if meet_link:
-            expression += ", google_meet_link = :link"
+            expression += ", meeting_link = :link, meeting_provider = :kind"
             values[":link"] = meet_link
+            values[":kind"] = meeting_provider
+            if meeting_provider == "google_meet":
+                expression += ", google_meet_link = :link"
         try:
             self._table.update_item(
                 Key={"PK": keys.company_pk(effect.company_id), "SK": keys.booking_sk(effect.booking_id)},

@@ -205,26 +205,30 @@ def load_snapshot(
         calendars.append(HostCalendar(
             host.id,
             host_availability(host.availability or config.availability, horizon_tz),
-            calendar_busy=tuple(busy.get(host.calendar_id.lower(), ())),
+            calendar_busy=tuple(busy.get((host.calendar_provider, host.calendar_id.lower()), ())),
             booked=tuple(sorted(booked.values())),
         ))
     return AvailabilitySnapshot(company, event_type, hosts, calendars, ledger, rules, now, horizon_tz, window, calls)
 
 
-def _calendar_busy(hosts: list[User], reach: TimeRange) -> tuple[dict[str, list[TimeRange]], int]:
-    ids = list(dict.fromkeys(h.calendar_id for h in hosts))
+def _calendar_busy(hosts: list[User], reach: TimeRange) -> tuple[dict[tuple[str, str], list[TimeRange]], int]:
+    """Each host's busy time from their own calendar provider: one call per provider in use."""
+    from scheduling.adapters.calendar.port import CalendarRef
+
+    refs = [CalendarRef(h.calendar_provider, h.calendar_id) for h in hosts]
     try:
-        answer = wiring.calendar().busy(ids, reach)
+        answer = wiring.calendar().busy(refs, reach)
     except DomainError as error:
         if isinstance(error, ServiceUnavailable):
             raise ServiceUnavailable(
                 "We could not read the hosts' calendars, so we cannot tell which times are free.",
                 code="CALENDAR_UNAVAILABLE",
-                fix="Retry in a few seconds; if it persists, check the hosts' Google Calendar connection.",
+                fix="Retry in a few seconds; if it persists, check the hosts' calendar connections.",
                 details={key: error.details[key] for key in ("provider", "provider_status") if key in error.details},
             ) from error
         raise
-    return {calendar_id.lower(): list(ranges) for calendar_id, ranges in answer.items()}, 1
+    providers = {ref.provider for ref in refs if ref.provider != "none"}
+    return {(ref.provider, ref.id.lower()): list(ranges) for ref, ranges in answer.items()}, len(providers)
 
 
 def _ledger_days(reach: TimeRange, tz: ZoneInfo) -> list[date]:

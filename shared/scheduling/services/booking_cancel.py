@@ -44,7 +44,9 @@ class CancelledBooking:
     side_effects: Outcome | None = None
 
 
-def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: datetime) -> CancelledBooking:
+def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: datetime, *,
+                   superseded_by: str | None = None) -> CancelledBooking:
+    """`superseded_by`: the reschedule's new booking, which carries this booking's invitation on."""
     reason = (reason or "").strip() or None
     if reason and len(reason) > MAX_REASON_LENGTH:
         raise ValidationFailed("cancellation_reason", f"at most {MAX_REASON_LENGTH} characters")
@@ -64,7 +66,7 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
                 details={"current_status": booking.status},
             )
         existing = effects_repo.list_for_booking(company_id, booking_id)
-        obsolete, new = cancelled_effects(booking, existing, reason, now)
+        obsolete, new = cancelled_effects(booking, existing, reason, now, superseded_by)
         cancelled = without_unfinished_event(booking, obsolete).model_copy(update={
             "status": "cancelled", "cancellation_reason": reason, "cancelled_at": now, "updated_at": now})
         extra = [*(effects_repo.obsolete_entry(e, now) for e in obsolete),

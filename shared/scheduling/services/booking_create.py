@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,12 +31,17 @@ from scheduling.errors import Conflict, InvalidTimezone, ServiceUnavailable
 from scheduling.formatting import format_instant, format_instant_no_year
 from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered_range, utc_days
 from scheduling.repositories.companies import CompanyConfig
-from scheduling.repositories.side_effects import SideEffect
 from scheduling.services import availability, reminders
 from scheduling.services.booking_input import check_attendee_emails, check_email, check_text_lengths, normalise_phone
 from scheduling.services.crm import BookerDetails, lookup_keys, plan_booked
 from scheduling.services.event_types import require_identifier, resolve_event_type
-from scheduling.services.side_effects import Outcome, booked_effects, perform_all, side_effect_repository
+from scheduling.services.side_effects import (
+    Outcome,
+    booked_effects,
+    meeting_fields,
+    perform_all,
+    side_effect_repository,
+)
 from scheduling.slots.inputs import Slot
 from scheduling.slots.ranges import TimeRange
 from scheduling.timezones import local_date, resolve_timezone
@@ -73,6 +78,9 @@ class CreateBookingInput:
     attendees: list[AttendeeInput] = field(default_factory=list)
     # A rescheduled booking stays on its opportunity instead of opening one per the deal behaviour.
     opportunity_id: str | None = None
+    # A rescheduled booking continues its predecessor's invitation (same UID, higher SEQUENCE).
+    ical_uid: str | None = None
+    ical_sequence: int = 0
 
 
 @dataclass
@@ -154,11 +162,7 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
         booking = booking.model_copy(update={"contact_id": crm.contact_id, "customer_id": crm.customer_id,
                                              "deal_id": crm.deal_id})
         hosts = {h.id: h for h in snapshot.hosts}
-        primary = hosts[host_ids[0]]
-        effects = booked_effects(booking, event_type, primary.calendar_id, company.slug, now)
-        if len(host_ids) > 1:  # collective: the other hosts are invited to the primary's event
-            others = [hosts[h].email for h in host_ids[1:] if h in hosts]
-            effects[0] = _with_attendees(effects[0], others)
+        effects = booked_effects(booking, event_type, [hosts[h] for h in host_ids if h in hosts], company.slug, now)
         extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
                  *reminders.reminder_items_for_new_booking(booking, event_type, company, now)]
         span = buffered_range(booking)
@@ -168,7 +172,7 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
             continue
         outcome = perform_all(effects, booking, now)
         if outcome.meet_link:
-            booking = booking.model_copy(update={"google_meet_link": outcome.meet_link})
+            booking = booking.model_copy(update=meeting_fields(outcome.meet_link, outcome.meeting_provider))
         return CreatedBooking(booking, event_type, outcome, attempt)
     raise ServiceUnavailable(
         "Too many bookings are being made for these hosts right now; nothing was booked.",
@@ -226,12 +230,8 @@ def _new_booking(booking_id: str, company_id: str, event_type: EventType, slot: 
         timezone=tz.key, booker_name=booker.name, booker_email=booker.email, booker_phone=booker.phone,
         message=(request.message or None), company_name=booker.company_name, attendees=attendees,
         status="confirmed", management_token=str(uuid.uuid4()),
-        management_token_expires_at=slot.end + TOKEN_GRACE, created_at=now, updated_at=now)
-
-
-def _with_attendees(effect: SideEffect, emails: list[str]) -> SideEffect:
-    payload = {**effect.payload, "attendees": [*effect.payload["attendees"], *emails]}
-    return replace(effect, payload=payload)
+        management_token_expires_at=slot.end + TOKEN_GRACE, created_at=now, updated_at=now,
+        ical_uid=request.ical_uid, ical_sequence=request.ical_sequence)
 
 
 def _zone_or_text(value: str | None) -> str | None:
@@ -283,6 +283,7 @@ def booking_summary(booking: Booking) -> dict[str, Any]:
         "date": local_date(booking.starts_at, tz).isoformat(), "time": local.strftime("%H:%M"),
         "formatted": format_instant(booking.starts_at, tz), "duration_minutes": booking.duration_minutes,
         "status": booking.status, "google_meet_link": booking.google_meet_link,
+        "meeting_link": booking.join_link, "meeting_provider": booking.join_provider,
         "attendees": [a.model_dump() for a in booking.attendees],
         "starts_at": booking.starts_at.astimezone(tz).isoformat(), "ends_at": booking.ends_at.astimezone(tz).isoformat(),
         "timezone": booking.timezone,

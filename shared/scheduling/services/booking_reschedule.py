@@ -10,6 +10,8 @@ Order, so a caller can never end up with no booking:
 The new booking is created on the old one's opportunity (`deal_id`; no second opportunity is
 opened), the old management token stops working (the new booking has its own), and a notetaker bot
 moves with it when that module is present. Reminders move by themselves: create schedules the new ones, cancel drops the old.
+The new booking continues the old one's invitation (same UID, SEQUENCE + 1): the booker's calendar
+moves the event, and the old booking's email carries the new invitation, not a CANCEL of the UID.
 
 Known limit: the old booking holds its slot until step 2, so moving a booking to a time that
 overlaps itself (10:00 → 10:15 with the same host) is refused as `booked`.
@@ -28,6 +30,7 @@ from scheduling.errors import Conflict, DomainError, NotFound, ServiceUnavailabl
 from scheduling.services import notetaker, token_expiry
 from scheduling.services.booking_cancel import CancelledBooking, cancel_booking
 from scheduling.services.booking_create import AttendeeInput, CreateBookingInput, CreatedBooking, create_booking
+from scheduling.services.invitations import invitation_uid
 
 logger = logging.getLogger("scheduling.booking_reschedule")
 
@@ -70,7 +73,7 @@ def reschedule_booking(
     created = create_booking(company_id, _same_booker(old, date, time, timezone or old.timezone), now)
     new = created.booking
     try:
-        cancelled = cancel(company_id, old.id, reason or "Rescheduled", now)
+        cancelled = cancel(company_id, old.id, reason or "Rescheduled", now, superseded_by=new.id)
     except Exception as error:
         _roll_back(company_id, new, now)
         if isinstance(error, DomainError):
@@ -91,6 +94,7 @@ def _same_booker(old: Booking, date: str, time: str, timezone: str) -> CreateBoo
         company_name=old.company_name,
         attendees=[AttendeeInput(a.email, a.name, a.phone) for a in old.attendees],
         opportunity_id=old.deal_id,
+        ical_uid=invitation_uid(old), ical_sequence=old.ical_sequence + 1,
     )
 
 

@@ -35,7 +35,7 @@ MINUTES_IN_DAY = 24 * 60
 REQUIRED_ON_CREATE = ("name", "default_duration_minutes")
 CHOICES = {
     "scheduling_type": ("round_robin", "collective"),
-    "location": ("google_meet", "phone", "in_person"),
+    "location": ("google_meet", "teams", "online", "phone", "in_person"),
     "booking_deal_behavior": ("create", "update_or_create", "never_create"),
 }
 

@@ -125,10 +125,11 @@ def _check_preconditions(enabled: bool, booking: Booking, now: datetime) -> None
     if not enabled:
         raise DomainError("The notetaker is not enabled for this company.", code="NOTETAKER_DISABLED", status=403,
                           fix="Enable the notetaker in the company settings (settings.notetaker_enabled).")
-    if not booking.google_meet_link:
-        raise DomainError("This booking has no Google Meet link for the notetaker to join.",
+    if not booking.join_link:
+        raise DomainError("This booking has no meeting link for the notetaker to join.",
                           code="NO_MEETING_LINK", status=409,
-                          fix="Attach the notetaker to a booking of an event type whose location is google_meet.",
+                          fix="Attach the notetaker to a booking of an event type with an online meeting "
+                              "(location online, google_meet or teams).",
                           hint="If the calendar was unavailable at booking time, the link is added by a retry job.")
     if booking.status == "cancelled":
         raise _cancelled(booking.id)
@@ -151,16 +152,16 @@ def _stale(record: NotetakerRecord, now: datetime) -> bool:
 def _create_bot(booking: Booking, token: str, balance: int, now: datetime) -> NotetakerScheduled:
     records = notetaker_records()
     join_at = join_time(booking, now)
-    assert booking.google_meet_link
+    assert booking.join_link
     try:
-        bot_id = wiring.notetaker().create_bot(booking.google_meet_link, join_at, booking.id,
+        bot_id = wiring.notetaker().create_bot(booking.join_link, join_at, booking.id,
                                                expected_duration=booking.ends_at - booking.starts_at)
     except Exception:  # NotetakerUnavailable → 502 NOTETAKER_PROVIDER_ERROR; the next call can try again
         records.release(booking.company_id, booking.id, token)
         raise
     try:
         records.commit_scheduled(company_id=booking.company_id, booking_id=booking.id, token=token, bot_id=bot_id,
-                                 meeting_url=booking.google_meet_link, join_at=join_at, starts_at=booking.starts_at,
+                                 meeting_url=booking.join_link, join_at=join_at, starts_at=booking.starts_at,
                                  ends_at=booking.ends_at, bill_at=booking.ends_at + BILL_AFTER_END, now=now)
     except LostRecord:
         # The booking was cancelled (or deleted) while the bot was being created: undo it.
@@ -267,7 +268,7 @@ def on_booking_rescheduled(old: Booking, new: Booking, *, now: datetime | None =
     records.put_pending(company_id=new.company_id, booking_id=new.id, state="create_pending",
                         retry_at=now + RETRY_DELAY, now=now, moved_from_booking_id=old.id)
     outcome = "move_pending"
-    if new.google_meet_link and new.ends_at > now:
+    if new.join_link and new.ends_at > now:
         pending = records.get(new.company_id, new.id)
         if pending is not None and create_pending_bot(pending, new, now):
             outcome = "moved"
@@ -288,10 +289,10 @@ def create_pending_bot(record: NotetakerRecord, booking: Booking, now: datetime)
     """Create the bot a `create_pending` record waits for; False when the provider failed (retry later)."""
     from scheduling.adapters.notetaker import NotetakerUnavailable
 
-    assert booking.google_meet_link
+    assert booking.join_link
     join_at = join_time(booking, now)
     try:
-        bot_id = wiring.notetaker().create_bot(booking.google_meet_link, join_at, booking.id,
+        bot_id = wiring.notetaker().create_bot(booking.join_link, join_at, booking.id,
                                                expected_duration=booking.ends_at - booking.starts_at)
     except NotetakerUnavailable as error:
         notetaker_records().transition(record, state="create_pending", now=now, due=(RETRY, now + RETRY_DELAY),
@@ -300,7 +301,7 @@ def create_pending_bot(record: NotetakerRecord, booking: Booking, now: datetime)
     try:
         notetaker_records().commit_scheduled(
             company_id=booking.company_id, booking_id=booking.id, token=None, bot_id=bot_id,
-            meeting_url=booking.google_meet_link, join_at=join_at, starts_at=booking.starts_at,
+            meeting_url=booking.join_link, join_at=join_at, starts_at=booking.starts_at,
             ends_at=booking.ends_at, bill_at=booking.ends_at + BILL_AFTER_END, now=now,
             state_expected="create_pending")
     except LostRecord:

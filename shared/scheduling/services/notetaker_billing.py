@@ -160,7 +160,7 @@ def _retry(record: NotetakerRecord, now: datetime) -> str:
                 records.transition(record, state="removed", now=now,
                                    last_error="the booking was cancelled or ended before its bot could be created")
                 return "move_abandoned"
-            if not booking.google_meet_link:
+            if not booking.join_link:
                 records.transition(record, state="create_pending", now=now, due=(RETRY, now + RETRY_DELAY))
                 return "waiting_for_link"
             return "bots_created" if create_pending_bot(record, booking, now) else "retry_later"

@@ -118,7 +118,7 @@ def template_variables(context: NotificationContext, app_base_url: str) -> dict[
         "date": format_date(booking.starts_at.astimezone(zone).date()),
         "time": format_time(booking.starts_at, zone),
         "duration": f"{minutes} minute" if minutes == 1 else f"{minutes} minutes",
-        "meet_link": booking.google_meet_link or "",
+        "meet_link": booking.join_link or "",
         "management_url": (f"{base}/book/{company.slug}/manage/{booking.management_token}"
                            if booking.management_token else ""),
         "rebook_link": f"{base}/book/{company.slug}/{context.event_type_slug}",

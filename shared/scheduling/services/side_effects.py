@@ -29,9 +29,10 @@ from zoneinfo import ZoneInfo
 from scheduling import wiring
 from scheduling.adapters.calendar import CalendarEventRequest, event_id_for_booking
 from scheduling.adapters.errors import ProviderUnavailable
-from scheduling.domain.models import Booking, EventType
+from scheduling.domain.models import Booking, EventType, User
 from scheduling.formatting import format_date, format_instant, format_time
 from scheduling.repositories.side_effects import INLINE_LEASE, LostClaim, SideEffect, with_due_sk
+from scheduling.services import invitations
 
 logger = logging.getLogger("scheduling.side_effects")
 
@@ -84,6 +85,13 @@ CONFIRMATION_BODY = (
     "{meet_line}"
     "\nTo view, reschedule or cancel this booking: {management_url}\n"
 )
+RESCHEDULED_SUBJECT = "Rescheduled: {event_type} moved to {new_when}"
+RESCHEDULED_BODY = (
+    "Hi {booker_name},\n\n"
+    "Your {event_type} on {date} at {time} has moved to {new_when}.{reason_line}\n"
+    "The attached invitation updates your calendar.\n"
+)
+MEETING_NAMES = {"google_meet": "Google Meet", "teams": "Microsoft Teams"}
 CANCELLATION_SUBJECT = "Cancelled: {event_type} on {date} at {time}"
 CANCELLATION_BODY = (
     "Hi {booker_name},\n\n"
@@ -91,9 +99,16 @@ CANCELLATION_BODY = (
 )
 
 
-def booked_effects(booking: Booking, event_type: EventType, host_calendar: str, company_slug: str,
+def booked_effects(booking: Booking, event_type: EventType, hosts: list[User], company_slug: str,
                    now: datetime) -> list[SideEffect]:
-    """The pending calendar event and confirmation email of a new booking (due after the inline lease)."""
+    """The pending calendar event and confirmation email of a new booking (due after the inline lease).
+
+    `hosts` in booking order. The event goes on the first host's calendar that we keep (provider
+    not `none`), with that provider's meeting; the other hosts are invited to it, whatever their
+    own provider (a collective booking may mix providers). With no such host there is no event:
+    the email's invitation (invite.ics) is then the only calendar entry."""
+    from scheduling.adapters.calendar.port import meeting_for
+
     link = management_url(company_slug, booking.management_token or "")
     zone = ZoneInfo(booking.timezone)
     description_lines = [event_type.description or "", f"Booked by {booking.booker_name} ({booking.booker_email})."]
@@ -101,25 +116,39 @@ def booked_effects(booking: Booking, event_type: EventType, host_calendar: str, 
         description_lines.append(f"Message: {booking.message}")
     description_lines.append(f"Manage this booking: {link}")
     due = now + INLINE_LEASE
-    insert = SideEffect(booking.company_id, booking.id, "calendar_insert", due, payload={
-        "calendar_id": host_calendar,
-        "summary": f"{event_type.name}: {booking.booker_name}",
-        "description": "\n".join(line for line in description_lines if line),
-        "attendees": [booking.booker_email, *[a.email for a in booking.attendees]],
-        "with_meet": event_type.location == "google_meet",
-        "host_user_id": booking.host_user_ids[0],
-    })
-    email = SideEffect(booking.company_id, booking.id, "confirmation_email", due, payload={
+    organizer = next((h for h in hosts if h.calendar_provider != "none"), None)
+    invitees = [booking.booker_email, *[a.email for a in booking.attendees]]
+    effects: list[SideEffect] = []
+    meeting = None
+    if organizer is not None:
+        meeting = meeting_for(event_type.location, organizer.calendar_provider)
+        effects.append(SideEffect(booking.company_id, booking.id, "calendar_insert", due, payload={
+            "calendar_id": organizer.calendar_id,
+            "provider": organizer.calendar_provider,
+            "summary": f"{event_type.name}: {booking.booker_name}",
+            "description": "\n".join(line for line in description_lines if line),
+            "attendees": [*invitees, *[h.email for h in hosts if h.id != organizer.id]],
+            "with_meet": meeting is not None,
+            "host_user_id": organizer.id,
+        }))
+    host = organizer or (hosts[0] if hosts else None)
+    effects.append(SideEffect(booking.company_id, booking.id, "confirmation_email", due, payload={
         "to": [booking.booker_email], "management_url": link,
-        "location": event_type.location,
+        "location": event_type.location, "meeting": meeting,
         "formatted": format_instant(booking.starts_at, zone),
-    })
-    return [with_due_sk(insert), with_due_sk(email)]
+        "summary": f"{event_type.name} with {host.name}" if host else event_type.name,
+        "organizer": {"name": host.name, "email": host.email} if host else None,
+        "invitees": invitees,
+    }))
+    return [with_due_sk(e) for e in effects]
 
 
 def cancelled_effects(booking: Booking, existing: list[SideEffect], reason: str | None,
-                      now: datetime) -> tuple[list[SideEffect], list[SideEffect]]:
+                      now: datetime, superseded_by: str | None = None) -> tuple[list[SideEffect], list[SideEffect]]:
     """(pending work to make obsolete, new work to record) for cancelling `booking`.
+
+    `superseded_by`: the reschedule's new booking, which carries this booking's invitation on (its
+    UID); the cancellation email then sends that booking's invitation, never a CANCEL of the UID.
 
     The event to delete is the done insert's, or, while the insert is still pending, the one its
     worker may already have made: the id it wrote onto the booking, else the booking's own event id
@@ -134,10 +163,15 @@ def cancelled_effects(booking: Booking, existing: list[SideEffect], reason: str 
     event_id = _event_of(insert, booking) if insert else None
     if event_id and "calendar_delete" not in by_kind:
         new.append(SideEffect(booking.company_id, booking.id, "calendar_delete", due, payload={
-            "calendar_id": insert.payload["calendar_id"], "event_id": event_id}))
+            "calendar_id": insert.payload["calendar_id"], "event_id": event_id,
+            "provider": insert.payload.get("provider", "google")}))
     if "cancellation_email" not in by_kind:
+        confirmation = by_kind.get("confirmation_email")
+        about = {key: confirmation.payload[key] for key in ("summary", "organizer", "invitees")
+                 if confirmation and key in confirmation.payload}
         new.append(SideEffect(booking.company_id, booking.id, "cancellation_email", due, payload={
-            "to": [booking.booker_email], "reason": reason or ""}))
+            "to": [booking.booker_email], "reason": reason or "", **about,
+            **({"superseded_by": superseded_by} if superseded_by else {})}))
     return obsolete, [with_due_sk(e) for e in new]
 
 
@@ -157,7 +191,18 @@ def without_unfinished_event(booking: Booking, obsolete: list[SideEffect]) -> Bo
     if insert is None:
         return booking
     ids = {h: e for h, e in booking.calendar_event_ids.items() if h != insert.payload.get("host_user_id")}
-    return booking.model_copy(update={"google_meet_link": None, "calendar_event_ids": ids})
+    return booking.model_copy(update={**NO_MEETING, "calendar_event_ids": ids})
+
+
+NO_MEETING: dict[str, Any] = {"google_meet_link": None, "meeting_link": None, "meeting_provider": None}
+
+
+def meeting_fields(link: str | None, provider: str | None) -> dict[str, Any]:
+    """The booking's meeting fields for a calendar insert's result (contract §11)."""
+    if not link:
+        return dict(NO_MEETING)
+    return {"meeting_link": link, "meeting_provider": provider,
+            "google_meet_link": link if provider == "google_meet" else None}
 
 
 # ── doing it ───────────────────────────────────────────────────────────────────────────────
@@ -170,6 +215,7 @@ class Outcome:
     failed: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     meet_link: str | None = None
+    meeting_provider: str | None = None
     cancelled_meanwhile: bool = False  # a cancel made this work obsolete while we did it
 
 
@@ -208,10 +254,11 @@ def perform_one(effect: SideEffect, booking: Booking | None, now: datetime, outc
         return booking
     if effect.kind == "calendar_insert":
         outcome.meet_link = result.get("meet_link")
+        outcome.meeting_provider = _meeting_provider_of(result)
         if booking is not None:
             ids = {**booking.calendar_event_ids, effect.payload["host_user_id"]: result["event_id"]}
-            booking = booking.model_copy(update={"google_meet_link": result.get("meet_link"),
-                                                 "calendar_event_ids": ids})
+            booking = booking.model_copy(update={
+                **meeting_fields(result.get("meet_link"), _meeting_provider_of(result)), "calendar_event_ids": ids})
     return booking
 
 
@@ -223,12 +270,12 @@ def _finish(effect: SideEffect, result: dict[str, Any], now: datetime, outcome: 
     repo = side_effect_repository()
     try:
         if effect.kind == "calendar_insert" and result.get("event_id"):
-            repo.attach_event(effect, result["event_id"], result.get("meet_link"))
+            repo.attach_event(effect, result["event_id"], result.get("meet_link"), _meeting_provider_of(result))
         repo.complete(effect, result, now)
     except LostClaim:
         outcome.lost.append(effect.id)
         if effect.kind == "calendar_insert":
-            outcome.meet_link = None
+            outcome.meet_link = outcome.meeting_provider = None
             outcome.cancelled_meanwhile = _undo_if_obsolete(effect, result, now)
         return False
     outcome.done.append(effect.id)
@@ -246,28 +293,49 @@ def _execute(effect: SideEffect, booking: Booking | None) -> dict[str, Any]:
         created = wiring.calendar().insert_event(CalendarEventRequest(
             calendar_id=p["calendar_id"], booking_id=booking.id, summary=p["summary"],
             description=p["description"], start=booking.starts_at, end=booking.ends_at,
-            attendees=list(p["attendees"]), with_meet=bool(p["with_meet"]), timezone=booking.timezone))
-        return {"event_id": created.event_id, "meet_link": created.meet_link}
+            attendees=list(p["attendees"]), with_meet=bool(p["with_meet"]), timezone=booking.timezone,
+            provider=p.get("provider", "google")))
+        return {"event_id": created.event_id, "meet_link": created.meet_link,
+                "meeting_provider": created.meeting_provider}
     if effect.kind == "calendar_delete":
         if p.get("event_id"):
-            wiring.calendar().delete_event(p["calendar_id"], p["event_id"], booking.id)
+            wiring.calendar().delete_event(p["calendar_id"], p["event_id"], booking.id, p.get("provider", "google"))
         return {"deleted": p.get("event_id")}
     if effect.kind == "confirmation_email":
-        values_ = template_values(booking, management_link=p.get("management_url"), meet_link=booking.google_meet_link)
-        meet_line = f"Join with Google Meet: {booking.google_meet_link}\n" if booking.google_meet_link else (
-            "The video link will follow in your calendar invitation.\n" if p.get("location") == "google_meet" else "")
+        link = booking.join_link
+        values_ = template_values(booking, management_link=p.get("management_url"), meet_link=link)
+        expected = p.get("meeting") or ("google_meet" if p.get("location") == "google_meet" else None)
+        meet_line = f"Join with {MEETING_NAMES.get(booking.meeting_provider or 'google_meet')}: {link}\n" if link else (
+            "The video link will follow in your calendar invitation.\n" if expected else "")
         message_id = wiring.email().send(
             list(p["to"]), CONFIRMATION_SUBJECT.format(**values_),
-            CONFIRMATION_BODY.format(**values_, meet_line=meet_line), "confirmation", booking.id)
+            CONFIRMATION_BODY.format(**values_, meet_line=meet_line), "confirmation", booking.id,
+            attachments=[invitations.invitation_attachment(booking, p, cancelled=False)])
         return {"message_id": message_id}
     if effect.kind == "cancellation_email":
         values_ = template_values(booking, management_link=None, meet_link=None)
         reason_line = f"\nReason: {p['reason']}" if p.get("reason") else ""
+        subject, body = CANCELLATION_SUBJECT, CANCELLATION_BODY
+        invitation = invitations.invitation_attachment(booking, p, cancelled=True)
+        successor = wiring.bookings().get(booking.company_id, p["superseded_by"]) if p.get("superseded_by") else None
+        if successor is not None:
+            # A reschedule: the new booking carries this invitation's UID on, so the email sends
+            # its (moved) invitation; a CANCEL of the UID would delete the moved event.
+            subject, body = RESCHEDULED_SUBJECT, RESCHEDULED_BODY
+            values_ = {**values_, "new_when": format_instant(successor.starts_at, ZoneInfo(successor.timezone))}
+            invitation = invitations.invitation_attachment(successor, p, cancelled=successor.status == "cancelled")
         message_id = wiring.email().send(
-            list(p["to"]), CANCELLATION_SUBJECT.format(**values_),
-            CANCELLATION_BODY.format(**values_, reason_line=reason_line), "cancellation", booking.id)
+            list(p["to"]), subject.format(**values_), body.format(**values_, reason_line=reason_line),
+            "cancellation", booking.id, attachments=[invitation])
         return {"message_id": message_id}
     raise ValueError(f"unknown side effect kind {effect.kind!r}")
+
+
+def _meeting_provider_of(result: dict[str, Any]) -> str | None:
+    """Results stored before Microsoft hosts existed carry no provider: their links are Meet links."""
+    if not result.get("meet_link"):
+        return None
+    return result.get("meeting_provider") or "google_meet"
 
 
 def _undo_if_obsolete(effect: SideEffect, result: dict[str, Any], now: datetime) -> bool:
@@ -282,14 +350,15 @@ def _undo_if_obsolete(effect: SideEffect, result: dict[str, Any], now: datetime)
     if current is None or current.status != "obsolete":
         return False
     try:
-        wiring.calendar().delete_event(effect.payload["calendar_id"], result["event_id"], effect.booking_id)
+        wiring.calendar().delete_event(effect.payload["calendar_id"], result["event_id"], effect.booking_id,
+                                       effect.payload.get("provider", "google"))
     except ProviderUnavailable as error:
         # Record the clean-up as work of its own so the job finishes it: a delete the cancel
         # recorded that is still pending is the same work; one it already ran (before we made
         # the event, so it deleted nothing) is put back to pending.
         cleanup = with_due_sk(SideEffect(effect.company_id, effect.booking_id, "calendar_delete", now, payload={
-            "calendar_id": effect.payload["calendar_id"], "event_id": result["event_id"]},
-            last_error=error.message))
+            "calendar_id": effect.payload["calendar_id"], "event_id": result["event_id"],
+            "provider": effect.payload.get("provider", "google")}, last_error=error.message))
         try:
             side_effect_repository().record(cleanup)
         except Exception:  # noqa: BLE001 - the request or job still ends normally; say so

@@ -14,6 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from scheduling import wiring
+from scheduling.domain.models import ONLINE_LOCATIONS
 from scheduling.errors import DomainError, MissingFields, ValidationFailed
 from scheduling.services import availability
 from scheduling.services.booking_create import CreateBookingInput, create_booking
@@ -71,7 +72,7 @@ def book(company_id: str, event_type_id: str, request: VoiceRequest, now: dateti
     event_type = created.event_type
     offering = Offering(event_type.name, event_type.default_duration_minutes,
                         tuple(users[h] for h in created.booking.host_user_ids if h in users), event_type.description)
-    return VoiceAnswer(booked_text(created.booking, offering, video_expected=event_type.location == "google_meet"))
+    return VoiceAnswer(booked_text(created.booking, offering, video_expected=event_type.location in ONLINE_LOCATIONS))
 
 
 def parse_slot(value: str) -> tuple[str, str]:

@@ -119,8 +119,8 @@ def booked_text(booking: Booking, offering: Offering, video_expected: bool) -> s
         f"A confirmation has been sent to {booking.booker_email}."
     ]
     lines += offering_lines(offering)[1:]
-    if booking.google_meet_link:
-        lines.append(f"Video link: {booking.google_meet_link}")
+    if booking.join_link:
+        lines.append(f"Video link: {booking.join_link}")
     elif video_expected:
         lines.append("Video link: not ready yet; it will be in the calendar invitation.")
     lines.append(f"Booking ID: {booking.id}")

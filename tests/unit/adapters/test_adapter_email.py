@@ -12,7 +12,7 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from scheduling.adapters.email import EmailUnavailable, LocalEmail, SesEmail
+from scheduling.adapters.email import EmailAttachment, EmailUnavailable, LocalEmail, SesEmail
 from scheduling.adapters.outbox import LocalOutbox
 
 REGION = "ap-southeast-2"
@@ -42,6 +42,33 @@ def test_ses_sends_one_plain_text_email_from_the_configured_address_to_every_rec
     assert (message.source, message.subject, message.body) == (
         SENDER, "Your booking is confirmed", "See you on Tuesday, 1 December 2026 at 9:00 AM.")
     assert message.destinations == {"ToAddresses": ["sarah@example.com", "tom@example.com"]}
+
+
+INVITE = EmailAttachment("invite.ics", "text/calendar; method=REQUEST",
+                         "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n")
+
+
+def test_ses_sends_an_email_with_an_invitation_as_a_raw_mime_message_with_a_real_attachment(sesv2: object) -> None:
+    import email
+    from email import policy
+
+    message_id = SesEmail(SENDER, client=sesv2).send(
+        ["sarah@example.com"], "Confirmed", "See you then.", "confirmation", "b-1", attachments=[INVITE])
+
+    raw = sent_message(message_id).raw_data
+    parsed = email.message_from_bytes(raw if isinstance(raw, bytes) else raw.encode(), policy=policy.default)
+    assert parsed["Subject"] == "Confirmed" and parsed["To"] == "sarah@example.com"
+    body, invite = list(parsed.iter_parts())
+    assert body.get_content().strip() == "See you then."
+    assert (invite.get_content_type(), invite.get_param("method"), invite.get_filename()) == (
+        "text/calendar", "REQUEST", "invite.ics")
+    assert invite.get_content().splitlines() == ["BEGIN:VCALENDAR", "METHOD:REQUEST", "END:VCALENDAR"]
+
+
+def test_local_email_records_attachments_in_the_outbox(outbox: LocalOutbox) -> None:
+    LocalEmail(outbox).send(["sarah@example.com"], "Confirmed", "b", "confirmation", "b-1", attachments=[INVITE])
+    assert outbox.snapshot()["emails"][0]["attachments"] == [
+        {"filename": "invite.ics", "content_type": "text/calendar; method=REQUEST", "content": INVITE.content}]
 
 
 def test_ses_builds_its_own_client_from_the_environment_when_none_is_given(sesv2: object) -> None:
@@ -105,7 +132,7 @@ def test_local_email_records_the_message_in_the_outbox(outbox: LocalOutbox) -> N
     LocalEmail(outbox).send(["sarah@example.com"], "Cancelled", "Your booking was cancelled.", "cancellation", "b-1")
     assert outbox.snapshot()["emails"] == [{"kind": "cancellation", "to": ["sarah@example.com"],
                                             "subject": "Cancelled", "body": "Your booking was cancelled.",
-                                            "booking_id": "b-1"}]
+                                            "booking_id": "b-1", "attachments": []}]
 
 
 def test_local_email_fails_on_demand_and_records_only_the_successful_retry(outbox: LocalOutbox) -> None:

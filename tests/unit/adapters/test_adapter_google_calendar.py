@@ -9,7 +9,7 @@ from google.oauth2.credentials import Credentials
 from google_http import RecordingHttp
 
 from scheduling.adapters.calendar import CalendarEventRequest, CalendarUnavailable, event_id_for_booking
-from scheduling.adapters.google_calendar import GoogleCalendar
+from scheduling.adapters.calendar.google import GoogleCalendar
 from scheduling.errors import ServiceUnavailable
 from scheduling.slots.ranges import TimeRange
 

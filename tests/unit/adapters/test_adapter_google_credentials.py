@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from google_http import RecordingHttp
 
 from scheduling.adapters.calendar import CalendarUnavailable
-from scheduling.adapters.google_calendar import GoogleCalendar, google_calendar_from_secret
-from scheduling.adapters.google_credentials import credentials_from_secret
+from scheduling.adapters.calendar.google import GoogleCalendar, google_calendar_from_secret
+from scheduling.adapters.calendar.google_credentials import credentials_from_secret
 from scheduling.slots.ranges import TimeRange
 
 HOST = "jane@clinic.example"

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from adapter_helpers import utc
 
 from scheduling.adapters.calendar import (
     CalendarEventRequest,
+    CalendarRef,
     CalendarUnavailable,
     CreatedCalendarEvent,
+    HostCalendars,
     LocalCalendar,
     event_id_for_booking,
     fake_meet_link,
+    fake_teams_link,
 )
 from scheduling.adapters.outbox import LocalOutbox
 from scheduling.slots.ranges import TimeRange
@@ -44,14 +48,43 @@ def test_busy_returns_seeded_ranges_clipped_to_the_window_and_sorted(outbox: Loc
 def test_insert_records_the_event_in_the_outbox_with_a_realistic_meet_link(outbox: LocalOutbox) -> None:
     created = LocalCalendar(outbox).insert_event(booking_event())
 
-    assert created == CreatedCalendarEvent(event_id_for_booking(BOOKING_ID), fake_meet_link(BOOKING_ID))
+    assert created == CreatedCalendarEvent(event_id_for_booking(BOOKING_ID), fake_meet_link(BOOKING_ID), "google_meet")
     assert re.fullmatch(r"https://meet\.google\.com/[a-z]{3}-[a-z]{4}-[a-z]{3}", created.meet_link or "")
     assert outbox.snapshot()["calendar"] == [{
         "action": "insert", "calendar": HOST, "event_id": created.event_id, "booking_id": BOOKING_ID,
         "summary": "Free Consultation", "description": "Manage: https://x/m/t",
         "start": "2026-12-01T09:00:00+00:00", "end": "2026-12-01T09:30:00+00:00",
         "attendees": ["sarah@example.com", "tom@example.com"], "meet_link": created.meet_link,
+        "provider": "google", "meeting_link": created.meet_link,
     }]
+
+
+def test_the_local_calendar_answers_for_microsoft_hosts_with_teams_links_and_the_same_busy_time(
+        outbox: LocalOutbox) -> None:
+    calendars = HostCalendars.local(outbox)
+    calendars.add_busy(HOST, [TimeRange(utc(2026, 12, 1, 3), utc(2026, 12, 1, 4))])
+    window = TimeRange(utc(2026, 12, 1), utc(2026, 12, 2))
+
+    busy = calendars.busy([CalendarRef("microsoft", HOST), CalendarRef("google", "omar@clinic.example"),
+                           CalendarRef("none", "nobody@clinic.example")], window)
+    assert busy == {CalendarRef("microsoft", HOST): [TimeRange(utc(2026, 12, 1, 3), utc(2026, 12, 1, 4))],
+                    CalendarRef("google", "omar@clinic.example"): [],
+                    CalendarRef("none", "nobody@clinic.example"): []}
+
+    created = calendars.insert_event(replace(booking_event(), provider="microsoft"))
+    assert created.meeting_provider == "teams"
+    assert created.meet_link == fake_teams_link(BOOKING_ID)
+    assert created.meet_link.startswith("https://teams.microsoft.com/l/meetup-join/")
+    calendars.delete_event(HOST, created.event_id, BOOKING_ID, "microsoft")
+    assert [(e["action"], e["provider"], e["meeting_link"]) for e in outbox.snapshot()["calendar"]] == [
+        ("insert", "microsoft", created.meet_link), ("delete", "microsoft", None)]
+
+
+def test_a_provider_without_credentials_fails_closed_instead_of_reading_as_free() -> None:
+    calendars = HostCalendars({})
+    with pytest.raises(CalendarUnavailable) as caught:
+        calendars.busy([CalendarRef("microsoft", HOST)], TimeRange(utc(2026, 12, 1), utc(2026, 12, 2)))
+    assert (caught.value.retryable, caught.value.provider_status) == (False, "not_configured")
 
 
 def test_the_fake_meet_link_is_the_same_for_a_booking_and_differs_between_bookings() -> None:

@@ -14,14 +14,12 @@ from urllib.error import URLError
 import pytest
 from adapter_helpers import utc
 
+from scheduling.adapters.http import HttpRequest, HttpResponse, urllib_transport
 from scheduling.adapters.notetaker import (
     BotStatus,
     HttpNotetaker,
-    HttpRequest,
-    HttpResponse,
     LocalNotetaker,
     NotetakerUnavailable,
-    urllib_transport,
 )
 from scheduling.adapters.outbox import LocalOutbox
 

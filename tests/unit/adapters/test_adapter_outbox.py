@@ -26,16 +26,17 @@ def test_snapshot_gives_the_contract_shape_with_iso_instants_in_order(outbox: Lo
 
     assert outbox.snapshot() == {
         "emails": [{"kind": "confirmation", "to": ["sam@example.com"], "subject": "Booked",
-                    "body": "See you", "booking_id": "b1"}],
+                    "body": "See you", "booking_id": "b1", "attachments": []}],
         "sms": [{"kind": "pre_meeting", "to": "+61412345678", "body": "Soon", "booking_id": "b1"}],
         "calendar": [
             {"action": "insert", "calendar": "host@example.com", "event_id": "e1", "booking_id": "b1",
              "summary": "Consult", "description": "Manage: https://x/manage/t",
              "start": "2026-12-01T09:00:00+00:00", "end": "2026-12-01T09:30:00+00:00",
-             "attendees": ["sam@example.com"], "meet_link": "https://meet.google.com/abc-defg-hij"},
+             "attendees": ["sam@example.com"], "meet_link": "https://meet.google.com/abc-defg-hij",
+             "provider": "google", "meeting_link": "https://meet.google.com/abc-defg-hij"},
             {"action": "delete", "calendar": "host@example.com", "event_id": "e1", "booking_id": "b1",
              "summary": None, "description": None, "start": None, "end": None, "attendees": [],
-             "meet_link": None},
+             "meet_link": None, "provider": "google", "meeting_link": None},
         ],
         "notetaker": [{"action": "create", "bot_id": "bot1", "booking_id": "b1",
                        "meeting_url": "https://meet.google.com/abc-defg-hij",

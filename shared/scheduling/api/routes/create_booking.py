@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
@@ -62,6 +62,8 @@ class CreatedBookingOut(DocModel):
     duration_minutes: int
     status: str
     google_meet_link: str | None = Field(description="null when the calendar event is not made yet (retried).")
+    meeting_link: str | None = Field(description="Meet or Teams join link; null until the calendar event is made.")
+    meeting_provider: Literal["google_meet", "teams"] | None
     attendees: list[AttendeeOut]
     starts_at: str
     ends_at: str

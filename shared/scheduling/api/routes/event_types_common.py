@@ -36,8 +36,8 @@ class EventTypeFields(BaseModel):
     booking_assigned_user_ids: list[HostId] | None = Field(default=None, max_length=100, description="Host user ids")
     scheduling_type: Literal["round_robin", "collective"] | None = Field(
         default=None, description="Default round_robin")
-    location: Literal["google_meet", "phone", "in_person"] | None = Field(
-        default=None, description="Default google_meet")
+    location: Literal["google_meet", "teams", "online", "phone", "in_person"] | None = Field(
+        default=None, description="Default google_meet; online = the host calendar's own meeting (Meet or Teams)")
     booking_deal_behavior: Literal["create", "update_or_create", "never_create"] | None = Field(
         default=None, description="Default create")
     booking_deal_name_template: str | None = Field(

@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from scheduling.adapters.calendar import CalendarUnavailable
+from scheduling.adapters.calendar.port import CalendarUnavailable
 
 CALENDAR_SCOPES = ["https://www.googleapis.com/auth/calendar"]  # events and free/busy
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"

@@ -1,4 +1,4 @@
-"""`CalendarPort` on Google Calendar v3 (google-api-python-client), acting as each host in turn.
+"""`CalendarPort` for Google hosts: Calendar v3 (google-api-python-client), acting as each host in turn.
 
 googleapiclient and google-auth are imported on first use, not at import time (~150 ms).
 Credentials come from `google_credentials.credentials_from_secret`.
@@ -10,7 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from scheduling.adapters.calendar import (
+from scheduling.adapters.calendar.google_credentials import credentials_from_secret
+from scheduling.adapters.calendar.port import (
     CalendarEventRequest,
     CalendarUnavailable,
     CreatedCalendarEvent,
@@ -18,7 +19,6 @@ from scheduling.adapters.calendar import (
     event_id_for_booking,
     unique_emails,
 )
-from scheduling.adapters.google_credentials import credentials_from_secret
 from scheduling.slots.ranges import TimeRange
 
 FREEBUSY_MAX_CALENDARS = 50  # Google's per-request limit for freebusy items
@@ -121,8 +121,9 @@ class GoogleCalendar:
                                     req.calendar_id, "read event", req.booking_id)
             if created.get("status") == "cancelled":
                 raise event_already_deleted(req.calendar_id, req.booking_id) from error
-        return CreatedCalendarEvent(event_id=str(created.get("id", event_id)),
-                                    meet_link=_meet_link_of(created))
+        link = _meet_link_of(created)
+        return CreatedCalendarEvent(event_id=str(created.get("id", event_id)), meet_link=link,
+                                    meeting_provider="google_meet" if link else None)
 
     def delete_event(self, calendar_id: str, event_id: str, booking_id: str) -> None:
         request = self._calendar_service().events().delete(
@@ -217,3 +218,5 @@ def google_calendar_from_secret(secret_value: str, **options: Any) -> GoogleCale
     """
     return GoogleCalendar(credentials_from_secret(secret_value), **options)
 
+
+from_secret = google_calendar_from_secret  # the name wiring's provider factory calls
