@@ -25,12 +25,14 @@ def test_a_booking_is_created_with_the_contract_shape_and_never_shows_the_token(
     assert set(data) == {"success", "booking", "crm"} and data["success"] is True
     booking = data["booking"]
     assert set(booking) == {"id", "event_type_name", "date", "time", "formatted", "duration_minutes", "status",
-                            "google_meet_link", "attendees", "starts_at", "ends_at", "timezone"}
+                            "google_meet_link", "meeting_link", "meeting_provider", "attendees", "starts_at",
+                            "ends_at", "timezone"}
     assert (booking["date"], booking["time"], booking["timezone"]) == (THURSDAY.isoformat(), "09:00",
                                                                        "Australia/Sydney")
     assert booking["formatted"].endswith("at 9:00 AM") and booking["duration_minutes"] == 30
     assert booking["starts_at"].endswith("+11:00") and booking["status"] == "confirmed"
     assert booking["google_meet_link"].startswith("https://meet.google.com/")
+    assert (booking["meeting_link"], booking["meeting_provider"]) == (booking["google_meet_link"], "google_meet")
     assert booking["attendees"] == [{"email": "pat@example.com", "name": "Pat", "phone": None}]
     assert set(data["crm"]) == {"deal_id", "contact_id", "customer_id"} and all(data["crm"].values())
     assert "management_token" not in response.text
@@ -47,9 +49,13 @@ def test_the_local_outbox_and_crm_show_what_a_booking_did(api) -> None:
     [event] = [e for e in outbox["calendar"] if e["booking_id"] == booking_id]
     assert event["action"] == "insert" and event["calendar"] == "jane@harbourphysio.example"
     assert event["attendees"] == ["olga@example.com"] and "/book/harbour-physio/manage/" in event["description"]
-    assert event["meet_link"] == created["booking"]["google_meet_link"]
+    assert event["meet_link"] == event["meeting_link"] == created["booking"]["google_meet_link"]
+    assert event["provider"] == "google"
     [email] = [e for e in outbox["emails"] if e["booking_id"] == booking_id]
     assert email["kind"] == "confirmation" and email["to"] == ["olga@example.com"]
+    [invite] = email["attachments"]
+    assert (invite["filename"], invite["content_type"]) == ("invite.ics", "text/calendar; method=REQUEST")
+    assert "METHOD:REQUEST" in invite["content"] and created["booking"]["google_meet_link"] in invite["content"]
 
     crm = api.get("/_local/crm").json
     [contact] = [c for c in crm["contacts"] if c["id"] == created["crm"]["contact_id"]]

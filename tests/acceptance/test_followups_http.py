@@ -86,7 +86,7 @@ def test_a_booking_made_over_http_gets_its_reminder_once_from_the_job_and_none_a
     manage = f"{api.base}/book/harbour-physio/manage/{detail['management_token']}"
     assert [e for e in emails_for(api, kept["id"]) if e["kind"] == "pre_meeting"] == [
         {"kind": "pre_meeting", "to": ["rosa@example.com"], "subject": "Reminder: Free Consultation at 10:00 AM",
-         "body": f"Hi Rosa Diaz, see you at 10:00 AM. Manage: {manage}", "booking_id": kept["id"]}]
+         "body": f"Hi Rosa Diaz, see you at 10:00 AM. Manage: {manage}", "booking_id": kept["id"], "attachments": []}]
     assert [e["kind"] for e in emails_for(api, cancelled["id"]) if e["kind"] == "pre_meeting"] == []
 
     # And a day after it ends, its management token is gone

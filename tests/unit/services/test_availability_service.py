@@ -147,9 +147,9 @@ def test_a_snapshot_reads_one_ledger_query_per_host_and_asks_the_calendar_once(c
     events = wiring.table().meta.client.meta.events
     events.register("before-call.dynamodb", count := lambda model, **_: calls.append(model.name))
     calendar = wiring.calendar()
-    asked: list[list[str]] = []
+    asked: list[list[tuple[str, str]]] = []
     original = calendar.busy
-    monkeypatch.setattr(calendar, "busy", lambda ids, window: asked.append(ids) or original(ids, window))
+    monkeypatch.setattr(calendar, "busy", lambda refs, window: asked.append(list(refs)) or original(refs, window))
     try:
         av.load_snapshot(config(), deep, TimeRange.utc(at(3, 0), at(10, 0)), NOW)
     finally:
@@ -157,7 +157,7 @@ def test_a_snapshot_reads_one_ledger_query_per_host_and_asks_the_calendar_once(c
 
     # the configuration (company, users, default hours, event types), then one ledger query each for Ann and Ben
     assert calls == ["Query", "Query", "Query"]
-    assert asked == [["ann@coastal.example", "ben@coastal.example"]]
+    assert asked == [[("google", "ann@coastal.example"), ("google", "ben@coastal.example")]]
 
 
 def test_the_snapshot_keeps_the_ledger_days_a_booking_must_be_guarded_by(coastal):

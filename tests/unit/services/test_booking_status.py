@@ -96,7 +96,7 @@ def test_mark_late_sends_the_late_notifications_once_even_when_repeated(workspac
 
     assert OUTBOX.snapshot()["emails"] == [
         {"kind": "late", "to": ["booker0@example.com"], "subject": "Waiting: Free Consultation",
-         "body": "Hi Booker 0, it started at 2:00 PM.", "booking_id": BOOKING}]
+         "body": "Hi Booker 0, it started at 2:00 PM.", "booking_id": BOOKING, "attachments": []}]
     assert (first.notifications_sent, first.reminders_scheduled) == (1, 0)
     assert (repeat.changed, repeat.notifications_sent, repeat.activity_id) == (False, 0, first.activity_id)
     assert len(activities()) == 1

@@ -109,9 +109,9 @@ def test_the_reminder_reaches_exactly_its_recipients_with_the_rendered_template(
             f"Join https://meet.google.com/abc-defg-hij. Manage: {manage} {{unknown}}")
     assert OUTBOX.snapshot()["emails"] == [
         {"kind": "pre_meeting", "to": ["booker0@example.com"], "subject": "Reminder: Free Consultation at 2:00 PM",
-         "body": body, "booking_id": BOOKING},
+         "body": body, "booking_id": BOOKING, "attachments": []},
         {"kind": "pre_meeting", "to": ["pat@example.com"], "subject": "Reminder: Free Consultation at 2:00 PM",
-         "body": body, "booking_id": BOOKING},
+         "body": body, "booking_id": BOOKING, "attachments": []},
     ]
     assert OUTBOX.snapshot()["sms"] == [
         {"kind": "pre_meeting", "to": "+61412340000", "body": f"Free Consultation 2:00 PM: {manage}",

@@ -271,7 +271,9 @@ class GraphCalendar:
                 try:
                     self._app = msal.ConfidentialClientApplication(
                         self._client_id, client_credential=self._client_secret, authority=self._authority,
-                        http_client=_MsalTransport(self._transport, self._timeout))
+                        http_client=_MsalTransport(self._transport, self._timeout),
+                        # The authority is Microsoft's own host: no alias lookup at /common per token.
+                        instance_discovery=False)
                 except (OSError, ValueError) as error:  # the tenant's discovery document was not read
                     raise MicrosoftCalendarUnavailable(
                         "The Microsoft tenant's sign-in configuration could not be read.",
