@@ -144,6 +144,9 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--name", required=True)
     user.add_argument("--email", required=True)
     user.add_argument("--phone")
+    user.add_argument("--calendar-provider", choices=("google", "microsoft", "none"), default="google",
+                      help="where the host's busy time and booking events live (default google)")
+    user.add_argument("--calendar-id", help="the calendar's address at the provider (default the email)")
 
     key = commands.add_parser("create-key", help="create an API key (printed once, stored hashed)")
     key.add_argument("--company", required=True)
@@ -174,8 +177,10 @@ def run(args: argparse.Namespace, now: datetime) -> dict[str, Any]:
                                  credits=args.credits)
         return {"company_id": company.id, "slug": company.slug, "name": company.name, "timezone": company.timezone}
     if args.command == "create-user":
-        user = create_user(args.company, args.name, args.email, args.phone)
-        return {"user_id": user.id, "name": user.name, "email": user.email, "phone": user.phone}
+        user = create_user(args.company, args.name, args.email, args.phone,
+                           calendar_provider=args.calendar_provider, calendar_id=args.calendar_id)
+        return {"user_id": user.id, "name": user.name, "email": user.email, "phone": user.phone,
+                "calendar": {"provider": user.calendar_provider, "id": user.calendar_id}}
     if args.command == "create-key":
         raw_key, api_key = create_api_key(args.company, args.scopes, now, per_minute=args.per_minute,
                                           per_day=args.per_day, label=args.label)

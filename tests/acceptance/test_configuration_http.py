@@ -162,7 +162,8 @@ def test_users_are_listed_with_id_name_email_and_phone(api):
     users = {u["id"]: u for u in send(api, "GET", "/v1/users", key=RO_KEY).json["data"]}
     assert set(users) == {JANE_ID, SAM_ID, PAT_ID}
     assert users[JANE_ID] == {"id": JANE_ID, "name": "Jane Smith", "email": "jane@harbourphysio.example",
-                              "phone": "+61400000001", "has_own_availability": False}
+                              "phone": "+61400000001", "has_own_availability": False,
+                              "calendar": {"provider": "google", "id": "jane@harbourphysio.example"}}
 
 
 def slot_times(api, day) -> list[str]:

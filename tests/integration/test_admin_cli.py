@@ -53,9 +53,16 @@ def test_a_workspace_made_with_the_cli_works_until_its_key_is_revoked(fresh):
     assert code == 0 and key["key"].startswith("tp_live_") and len(key["key"]) > 40
     assert (key["rate_limit_per_minute"], key["rate_limit_per_day"]) == (60, 10_000)
 
+    code, outlook, _ = admin("create-user", "--company", company["company_id"], "--name", "Mo Host",
+                             "--email", "mo@bay.example", "--calendar-provider", "microsoft",
+                             "--calendar-id", "mo.host@bay.onmicrosoft.example")
+    assert code == 0 and outlook["calendar"] == {"provider": "microsoft", "id": "mo.host@bay.onmicrosoft.example"}
+
     answer = list_users_with(key["key"])
     assert answer["statusCode"] == 200
-    assert [u["email"] for u in json.loads(answer["body"])["data"]] == ["ada@bay.example"]
+    listed = {u["email"]: u["calendar"] for u in json.loads(answer["body"])["data"]}
+    assert listed == {"ada@bay.example": {"provider": "google", "id": "ada@bay.example"},
+                      "mo@bay.example": {"provider": "microsoft", "id": "mo.host@bay.onmicrosoft.example"}}
 
     code, revoked, _ = admin("revoke-key", "--company", company["company_id"], "--key", key["key"])
     assert code == 0 and revoked["revoked"] == hash_api_key(key["key"])

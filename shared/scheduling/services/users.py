@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from scheduling import wiring
-from scheduling.domain.models import User
+from scheduling.domain.models import User, UserCalendar
+
+CALENDAR_PROVIDERS = ("google", "microsoft", "none")
 from scheduling.errors import Conflict, NotFound, ValidationFailed
 from scheduling.services.booking_input import check_email, normalise_phone
 
@@ -15,12 +17,18 @@ def list_users(company_id: str, limit: int, after: str | None) -> tuple[list[Use
     return wiring.companies().page_users(company_id, limit, after)
 
 
-def create_user(company_id: str, name: str, email: str, phone: str | None = None) -> User:
+def create_user(company_id: str, name: str, email: str, phone: str | None = None, *,
+                calendar_provider: str = "google", calendar_id: str | None = None) -> User:
     """A new host; the email must be valid and not already used by a user of the company.
 
-    The host's calendar is their email address (Google Calendar id); without their own hours
-    they follow the company default availability.
+    The host's calendar (contract §11) is on `calendar_provider` (`google`, `microsoft` or `none`)
+    at `calendar_id`, by default their email address; without their own hours they follow the
+    company default availability.
     """
+    if calendar_provider not in CALENDAR_PROVIDERS:
+        raise ValidationFailed("calendar.provider", " | ".join(CALENDAR_PROVIDERS))
+    if calendar_id is not None:
+        calendar_id = check_email(calendar_id)
     companies = wiring.companies()
     company = companies.get(company_id)
     if company is None:
@@ -33,6 +41,7 @@ def create_user(company_id: str, name: str, email: str, phone: str | None = None
     for existing in companies.list_users(company_id):
         if existing.email.lower() == email.lower():
             raise Conflict(f"User {existing.id} already has the email {email}.", details={"user_id": existing.id})
-    user = User(id=str(uuid.uuid4()), company_id=company_id, name=name.strip(), email=email, phone=phone or None)
+    user = User(id=str(uuid.uuid4()), company_id=company_id, name=name.strip(), email=email, phone=phone or None,
+                calendar=UserCalendar(provider=calendar_provider, id=calendar_id))
     companies.put_user(user)
     return user
