@@ -25,10 +25,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, get_args
 
 from scheduling import wiring
-from scheduling.domain.models import ApiKey, Company, CompanySettings
+from scheduling.domain.models import ApiKey, CalendarProvider, Company, CompanySettings
 from scheduling.errors import Conflict, DomainError, NotFound, ValidationFailed
 from scheduling.services.auth import hash_api_key
 from scheduling.timezones import resolve_timezone
@@ -144,7 +144,7 @@ def parser() -> argparse.ArgumentParser:
     user.add_argument("--name", required=True)
     user.add_argument("--email", required=True)
     user.add_argument("--phone")
-    user.add_argument("--calendar-provider", choices=("google", "microsoft", "none"), default="google",
+    user.add_argument("--calendar-provider", choices=get_args(CalendarProvider), default="google",
                       help="where the host's busy time and booking events live (default google)")
     user.add_argument("--calendar-id", help="the calendar's address at the provider (default the email)")
 

@@ -38,3 +38,19 @@ def read_secret_string(secret_id: str, client: Any | None = None) -> str:
         raise SecretUnavailable("The secret holds binary data; store the value as text.",
                                 retryable=False, provider_status="binary")
     return str(value["SecretString"])
+
+
+def json_object_secret(secret_value: str, what: str) -> dict[str, Any]:
+    """A secret holding a JSON object (the calendar providers' credentials); ValueError otherwise.
+
+    The error never quotes the secret: it ends up in logs at cold start.
+    """
+    import json
+
+    try:
+        info = json.loads(secret_value)
+    except ValueError:
+        raise ValueError(f"The {what} secret is not valid JSON.") from None
+    if not isinstance(info, dict):
+        raise ValueError(f"The {what} secret must be a JSON object.")
+    return info

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import get_args
 
 from scheduling import wiring
-from scheduling.domain.models import User, UserCalendar
-
-CALENDAR_PROVIDERS = ("google", "microsoft", "none")
+from scheduling.domain.models import CalendarProvider, User, UserCalendar
 from scheduling.errors import Conflict, NotFound, ValidationFailed
 from scheduling.services.booking_input import check_email, normalise_phone
+
+CALENDAR_PROVIDERS: tuple[str, ...] = get_args(CalendarProvider)
 
 
 def list_users(company_id: str, limit: int, after: str | None) -> tuple[list[User], str | None]:

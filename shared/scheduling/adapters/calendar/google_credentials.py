@@ -17,11 +17,11 @@ Nothing here reads the environment or Secrets Manager; `wiring` decides where th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from scheduling.adapters.calendar.port import CalendarUnavailable
+from scheduling.adapters.secrets import json_object_secret
 
 CALENDAR_SCOPES = ["https://www.googleapis.com/auth/calendar"]  # events and free/busy
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
@@ -34,12 +34,7 @@ def credentials_from_secret(secret_value: str) -> CredentialsFor:
 
     The error never quotes the secret: it ends up in logs at cold start.
     """
-    try:
-        info = json.loads(secret_value)
-    except ValueError:
-        raise ValueError("The Google credentials secret is not valid JSON.") from None
-    if not isinstance(info, dict):
-        raise ValueError("The Google credentials secret must be a JSON object.")
+    info = json_object_secret(secret_value, "Google credentials")
     kind = info.get("type")
     if kind == "service_account":
         return _delegated_service_account(info)

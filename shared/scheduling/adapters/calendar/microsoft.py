@@ -334,12 +334,9 @@ def graph_calendar_from_secret(secret_value: str, **options: Any) -> GraphCalend
     """A `GraphCalendar` for the Microsoft secret's JSON text:
     `{"tenant_id": "...", "client_id": "...", "client_secret": "..."}`. Raises ValueError on a bad
     secret, never quoting it (the message reaches the logs at cold start)."""
-    try:
-        info = json.loads(secret_value)
-    except ValueError:
-        raise ValueError("The Microsoft credentials secret is not valid JSON.") from None
-    if not isinstance(info, dict):
-        raise ValueError("The Microsoft credentials secret must be a JSON object.")
+    from scheduling.adapters.secrets import json_object_secret
+
+    info = json_object_secret(secret_value, "Microsoft credentials")
     missing = [key for key in ("tenant_id", "client_id", "client_secret") if not info.get(key)]
     if missing:
         raise ValueError(f"The Microsoft credentials secret lacks {', '.join(missing)}.")
