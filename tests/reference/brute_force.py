@@ -59,7 +59,7 @@ def _free_starts(host, rules, minutes, now, query, horizon_tz) -> set[datetime]:
     last_day = now.astimezone(horizon_tz).date() + timedelta(days=rules.max_advance_days)
 
     busy_minutes = set()
-    for busy in (*host.calendar_busy, *host.booked):
+    for busy in (*host.calendar_busy, *host.booked, *host.held):
         minute = _floor_minute(busy.start.astimezone(UTC))
         while minute < busy.end:
             busy_minutes.add(minute)

@@ -16,6 +16,8 @@ KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/scheduling-bookings": {"GET", "POST"},
     "/v1/scheduling-bookings/check-availability": {"POST"},
     "/v1/scheduling-bookings/available-slots": {"POST"},
+    "/v1/scheduling-bookings/holds": {"POST"},
+    "/v1/scheduling-bookings/holds/{hold_id}": {"DELETE"},
     "/v1/scheduling-bookings/{id}": {"GET"},
     "/v1/scheduling-bookings/{id}/reschedule": {"POST"},
     "/v1/scheduling-bookings/{id}/cancel": {"POST"},

@@ -27,6 +27,8 @@ DOCUMENTED_ROUTERS = (
     "get_booking",
     "create_booking",
     "cancel_booking",
+    "create_hold",
+    "release_hold",
     "reschedule_booking",
     "mark_attended",
     "mark_late",

@@ -17,6 +17,7 @@ _ERROR_DESCRIPTIONS = {
     403: "The key lacks a scope, or the company has not enabled the feature.",
     404: "Not found for this company.",
     409: "The request conflicts with the current state.",
+    410: "It existed but is gone: e.g. a hold that expired, was released or was used.",
     413: "The body is larger than 64 KiB.",
     429: "Rate limit reached; retry after `Retry-After` seconds.",
     500: "Unexpected error; the body names the X-Request-Id.",

@@ -200,3 +200,31 @@ class ApiKey(Model):
     rate_limit_per_day: int | None = None
     revoked: bool = False
     created_at: datetime | None = None
+
+
+HoldStatus = Literal["held", "consumed", "released"]
+
+
+class Hold(Model):
+    """A slot kept for someone deciding (contract §10). It takes its hosts' time in the ledger
+    only while `status` is `held` and `now < expires_at`; consumed and released holds stay as
+    tombstones (so a late create gets 410 HOLD_EXPIRED, not 404) until DynamoDB TTL removes them."""
+
+    id: str
+    company_id: str
+    event_type_id: str
+    host_user_ids: list[str]
+    starts_at: datetime
+    ends_at: datetime
+    buffer_before_minutes: int = 0
+    buffer_after_minutes: int = 0
+    timezone: str
+    email: str | None = None
+    expires_at: datetime
+    status: HoldStatus = "held"
+    booking_id: str | None = None
+    call_id: str | None = None
+    created_at: datetime
+
+    def live(self, now: datetime) -> bool:
+        return self.status == "held" and now < self.expires_at

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -29,13 +29,44 @@ from scheduling.slots.ranges import TimeRange
 
 
 @dataclass(frozen=True)
+class HeldRange:
+    """A slot hold's buffered range in a ledger day; it takes the time only before `expires_at`."""
+
+    span: TimeRange
+    expires_at: datetime
+
+    def live(self, now: datetime) -> bool:
+        return now < self.expires_at
+
+
+@dataclass(frozen=True)
 class LedgerDay:
-    """One host's booked (buffered) ranges on one UTC day, with the version they were read at."""
+    """One host's booked (buffered) ranges on one UTC day, with the version they were read at.
+
+    `holds` are the slot holds written into the day (services/holds.py, docs/holds.md), expired
+    ones included: readers keep only the live ones. `holds_rewritten` marks a day whose `holds`
+    were trimmed by the writer (expired or consumed ones dropped): its write stores them as given.
+    """
 
     user_id: str
     day: date
     version: int
     ranges: dict[str, TimeRange] = field(default_factory=dict)  # booking id → buffered range
+    holds: dict[str, HeldRange] = field(default_factory=dict)  # hold id → buffered range, expiry
+    holds_rewritten: bool = False
+
+    def live_holds(self, now: datetime, *, ignore: Container[str | None] = ()) -> dict[str, TimeRange]:
+        return {hold_id: held.span for hold_id, held in self.holds.items() if held.live(now) and hold_id not in ignore}
+
+    def taken(self, now: datetime, *, ignore: Container[str | None] = ()) -> list[TimeRange]:
+        """What this day's bookings and live holds occupy, leaving out the bookings or holds `ignore`."""
+        return [*(r for i, r in self.ranges.items() if i not in ignore), *self.live_holds(now, ignore=ignore).values()]
+
+    def pruned(self, now: datetime, *, consumed: str | None = None) -> LedgerDay:
+        """This day for a write at `now`: expired holds (and the hold being consumed) dropped, so an
+        expired range never outlives the next write of its day (DynamoDB TTL never reaches it)."""
+        kept = {hold_id: held for hold_id, held in self.holds.items() if held.live(now) and hold_id != consumed}
+        return self if len(kept) == len(self.holds) else replace(self, holds=kept, holds_rewritten=True)
 
 
 @dataclass(frozen=True)
@@ -74,7 +105,17 @@ def _ledger_day(user_id: str, item: dict[str, Any]) -> LedgerDay:
         booking_id: TimeRange.utc(datetime.fromisoformat(r[0]), datetime.fromisoformat(r[1]))
         for booking_id, r in item.get("ranges", {}).items()
     }
-    return LedgerDay(user_id, day, int(item["version"]), ranges)
+    holds = {
+        hold_id: HeldRange(TimeRange.utc(datetime.fromisoformat(h[0]), datetime.fromisoformat(h[1])),
+                           datetime.fromisoformat(h[2]))
+        for hold_id, h in item.get("holds", {}).items()
+    }
+    return LedgerDay(user_id, day, int(item["version"]), ranges, holds)
+
+
+def held_value(held: HeldRange) -> list[str]:
+    """A hold as its ledger day stores it: [start, end, expires_at]."""
+    return [held.span.start.isoformat(), held.span.end.isoformat(), held.expires_at.isoformat()]
 
 
 class BookingRepository:
@@ -240,22 +281,31 @@ class BookingRepository:
             item = {**key, "version": 1, "ranges": {booking_id: value}}
             return {"Put": {"TableName": self._table.name, "Item": item,
                             "ConditionExpression": "attribute_not_exists(PK)"}}
-        return {"Update": {
+        update: dict[str, Any] = {
             "TableName": self._table.name,
             "Key": key,
             "UpdateExpression": "SET ranges.#booking = :range, version = :next",
             "ConditionExpression": "version = :read",
             "ExpressionAttributeNames": {"#booking": booking_id},
             "ExpressionAttributeValues": {":range": value, ":next": day.version + 1, ":read": day.version},
-        }}
+        }
+        if day.holds_rewritten:  # the version guard makes replacing the whole map safe
+            update["UpdateExpression"] += ", holds = :holds"
+            update["ExpressionAttributeValues"][":holds"] = {h: held_value(v) for h, v in day.holds.items()}
+        return {"Update": update}
 
     def _transact(self, writes: list[dict[str, Any]]) -> None:
-        try:
-            self._client.transact_write_items(TransactItems=writes)
-        except self._client.exceptions.TransactionCanceledException as error:
-            reasons = error.response.get("CancellationReasons") or []
-            failed = tuple(i for i, r in enumerate(reasons) if r.get("Code") not in (None, "None"))
-            raise LedgerConflict(str(error), failed) from error
+        transact(self._client, writes)
+
+
+def transact(client: Any, writes: list[dict[str, Any]]) -> None:
+    """One TransactWriteItems; a failed condition raises LedgerConflict naming the failed items."""
+    try:
+        client.transact_write_items(TransactItems=writes)
+    except client.exceptions.TransactionCanceledException as error:
+        reasons = error.response.get("CancellationReasons") or []
+        failed = tuple(i for i, r in enumerate(reasons) if r.get("Code") not in (None, "None"))
+        raise LedgerConflict(str(error), failed) from error
 
 
 def _encode_cursor(item: dict[str, Any]) -> str:

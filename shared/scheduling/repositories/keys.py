@@ -11,7 +11,9 @@ Base table (PK, SK):
     API_KEY#<sha256>     API_KEY                     key lookup used by auth (one GetItem)
     COMPANY#<cid>        BOOKING#<bid>               booking
     COMPANY#<cid>        HOST_DAY#<uid>#<utc date>   the host's booked ranges that UTC day + version
-                                                     (the no-double-booking guard, docs/bookings.md)
+                                                     (the no-double-booking guard, docs/bookings.md),
+                                                     and its slot holds' ranges with their expiry
+    COMPANY#<cid>        HOLD#<hold id>              slot hold (docs/holds.md), TTL after expiry
 
 Everything a request needs to know about how a company is set up sorts under `CONFIG#`, so ONE
 Query (`CompanyRepository.load_config`) reads the company, its default hours, its hosts and its
@@ -72,6 +74,10 @@ def booking_sk(booking_id: str) -> str:
 
 def host_day_sk(user_id: str, day: date) -> str:
     return f"HOST_DAY#{user_id}#{day.isoformat()}"
+
+
+def hold_sk(hold_id: str) -> str:
+    return f"HOLD#{hold_id}"
 
 
 def utc_iso(instant: datetime) -> str:

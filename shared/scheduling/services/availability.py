@@ -33,11 +33,18 @@ from zoneinfo import ZoneInfo
 
 from scheduling import wiring
 from scheduling.domain.models import Availability, Company, EventType, User
-from scheduling.errors import DomainError, ServiceUnavailable, ValidationFailed
+from scheduling.errors import DomainError, MissingFields, ServiceUnavailable, ValidationFailed
 from scheduling.repositories.bookings import LedgerDay, utc_days
 from scheduling.repositories.companies import CompanyConfig
 from scheduling.slots.engine import bookable_range, compute_slots, pick_round_robin_host
-from scheduling.slots.explain import NONEXISTENT_LOCAL_TIME, alternative_slots, explain_unavailable, nearest_slots
+from scheduling.slots.explain import (
+    NONEXISTENT_LOCAL_TIME,
+    OUTSIDE_HOURS,
+    alternative_slots,
+    explain_unavailable,
+    nearest_slots,
+)
+from scheduling.slots.explain import host_reason as engine_host_reason
 from scheduling.slots.explain import slot_at as engine_slot_at
 from scheduling.slots.inputs import DateOverride, HostAvailability, HostCalendar, Slot, SlotRules, WeeklyWindow
 from scheduling.slots.ranges import TimeRange
@@ -179,6 +186,7 @@ def load_snapshot(
     now: datetime,
     *,
     ledger: dict[str, dict[date, LedgerDay]] | None = None,
+    consuming_hold: str | None = None,
 ) -> AvailabilitySnapshot:
     """What the engine needs for slots starting in `window` (clipped to the booking window).
 
@@ -187,6 +195,9 @@ def load_snapshot(
     per host (BookingRepository.read_ledger), unless the caller passes them as `ledger`, read at
     `ledger_days_to_read(...)`. Busy time is ONE calendar freebusy call for all hosts: raises
     ServiceUnavailable CALENDAR_UNAVAILABLE when it fails.
+
+    Live slot holds take their host's time like bookings (expired ones are absent at `now`: no
+    job frees them); `consuming_hold` is the hold the caller books through, which does not count.
     """
     company = config.company
     horizon_tz = resolve_timezone(company.timezone)
@@ -207,6 +218,8 @@ def load_snapshot(
             host_availability(host.availability or config.availability, horizon_tz),
             calendar_busy=tuple(busy.get((host.calendar_provider, host.calendar_id.lower()), ())),
             booked=tuple(sorted(booked.values())),
+            held=tuple(sorted(r for day in ledger[host.id].values()
+                              for r in day.live_holds(now, ignore=(consuming_hold,)).values())),
         ))
     return AvailabilitySnapshot(company, event_type, hosts, calendars, ledger, rules, now, horizon_tz, window, calls)
 
@@ -284,6 +297,25 @@ def requested_time(day: date, at: time, tz: ZoneInfo) -> RequestedTime:
         return RequestedTime(day, at, tz, wall_clock_instant(day, at, tz), nonexistent=True)
 
 
+def requested_slot(day_text: str | None, time_text: str | None, start_time: str | None, tz: ZoneInfo) -> RequestedTime:
+    """A request's time as `date` + `time` (local in `tz`) or as `start_time`, an ISO 8601 instant
+    with offset (the `/scheduling/*` field), read in `tz`. MISSING_FIELDS when neither is given."""
+    if day_text is None and time_text is None and start_time is not None:
+        try:
+            instant = datetime.fromisoformat(start_time.strip().replace("Z", "+00:00"))
+        except (ValueError, AttributeError):
+            instant = None
+        if instant is None or instant.tzinfo is None or instant.year not in REQUEST_YEARS:
+            raise ValidationFailed("start_time", "an ISO 8601 instant with offset, e.g. 2026-12-01T09:00:00+11:00")
+        local = instant.astimezone(tz)
+        return requested_time(local.date(), local.time().replace(tzinfo=None), tz)
+    missing = [name for name, value in (("date", day_text), ("time", time_text)) if value is None]
+    if missing:
+        raise MissingFields(f"Required fields are missing: {', '.join(missing)} (or send start_time).",
+                            details={"fields": missing})
+    return requested_time(parse_request_date(day_text, "date"), parse_request_time(time_text, "time"), tz)
+
+
 REQUEST_YEARS = range(1900, 3000)  # far enough for any booking; keeps date arithmetic clear of year 1 and 9999
 
 
@@ -315,7 +347,7 @@ def explain(snapshot: AvailabilitySnapshot, asked: RequestedTime | datetime) -> 
 
     `nonexistent_local_time` for a RequestedTime inside a DST gap; everything else is the slot
     engine's `explain_unavailable` (in_the_past, too_soon, beyond_horizon, date_blocked,
-    outside_hours, not_on_grid, busy, booked). Ask about instants inside `snapshot.window`: busy
+    outside_hours, not_on_grid, busy, booked, held). Ask about instants inside `snapshot.window`: busy
     time and bookings were read for it only.
     """
     if isinstance(asked, RequestedTime):
@@ -370,6 +402,13 @@ def pick_host(snapshot: AvailabilitySnapshot, slot: Slot) -> str:
     )
 
 
+def host_reason(snapshot: AvailabilitySnapshot, host_id: str, instant: datetime) -> str | None:
+    """Why this one host cannot take a slot at `instant` (None: it can), e.g. for the host a
+    hold picked when the slot is otherwise free for others."""
+    calendar = next((c for c in snapshot.host_calendars if c.host_id == host_id), None)
+    return OUTSIDE_HOURS if calendar is None else engine_host_reason(calendar, snapshot.rules, instant)
+
+
 def booking_hosts(snapshot: AvailabilitySnapshot, slot: Slot) -> list[str]:
     """The host ids a booking in `slot` belongs to: all of them (collective) or the picked one."""
     if snapshot.scheduling_type == "collective":
@@ -377,13 +416,15 @@ def booking_hosts(snapshot: AvailabilitySnapshot, slot: Slot) -> list[str]:
     return [pick_host(snapshot, slot)]
 
 
-def ledger_guard(snapshot: AvailabilitySnapshot, host_ids: list[str], span: TimeRange) -> list[LedgerDay]:
-    """For each host and UTC day `span` (a booking's buffered range) touches, the LedgerDay read
-    in this snapshot: what BookingRepository.insert conditions its write on."""
+def ledger_guard(snapshot: AvailabilitySnapshot, host_ids: list[str], span: TimeRange, *,
+                 consumed_hold: str | None = None) -> list[LedgerDay]:
+    """For each host and UTC day `span` (a booking's or hold's buffered range) touches, the
+    LedgerDay read in this snapshot: what the ledger write conditions on. Expired holds (and
+    `consumed_hold`) are pruned from them, so the write drops them (LedgerDay.pruned)."""
     guard = []
     for host_id in host_ids:
         days = snapshot.ledger.get(host_id, {})
         for day in utc_days(span):
-            guard.append(days.get(day) or LedgerDay(host_id, day, 0))
+            guard.append((days.get(day) or LedgerDay(host_id, day, 0)).pruned(snapshot.now, consumed=consumed_hold))
     return guard
 

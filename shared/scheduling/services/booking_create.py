@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,7 +33,7 @@ from scheduling.errors import Conflict, InvalidTimezone, ServiceUnavailable
 from scheduling.formatting import format_instant, format_instant_no_year
 from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered_range, utc_days
 from scheduling.repositories.companies import CompanyConfig
-from scheduling.services import availability, reminders
+from scheduling.services import availability, holds, reminders
 from scheduling.services.booking_input import check_attendee_emails, check_email, check_text_lengths, normalise_phone
 from scheduling.services.crm import BookerDetails, lookup_keys, plan_booked
 from scheduling.services.event_types import require_identifier, resolve_event_type
@@ -81,6 +83,8 @@ class CreateBookingInput:
     # A rescheduled booking continues its predecessor's invitation (same UID, higher SEQUENCE).
     ical_uid: str | None = None
     ical_sequence: int = 0
+    # A live slot hold of this event type and start (services/holds.py): booked and consumed at once.
+    hold_id: str | None = None
 
 
 @dataclass
@@ -100,6 +104,7 @@ _REASON_TEXT = {
     "not_on_grid": "Bookings for this event type start at set times; that is not one of them.",
     "busy": "The hosts are busy at that time.",
     "booked": "That time has just been booked by someone else.",
+    "held": "That time is being held for someone else for a few minutes.",
     "nonexistent_local_time": "That local time does not exist (the clocks jump forward that night).",
 }
 
@@ -150,24 +155,29 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
     booking_id = str(uuid.uuid4())
     narrow = TimeRange(asked.instant, asked.instant + timedelta(minutes=1))
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        ledger, pointers = _read_ledger_and_crm(config, event_type, narrow, booker, now)
-        snapshot = availability.load_snapshot(config, event_type, narrow, now, ledger=ledger)
-        reason = availability.explain(snapshot, asked)
+        ledger, pointers = _read_ledger_and_crm(config, event_type, narrow, booker, now, request.hold_id)
+        hold = request.hold_id and holds.claim(company_id, request.hold_id, pointers, event_type, asked.instant,
+                                               email, now)
+        snapshot = availability.load_snapshot(config, event_type, narrow, now, ledger=ledger,
+                                              consuming_hold=request.hold_id)
+        reason = availability.explain(snapshot, asked) or (hold and holds.unavailable_reason(snapshot, hold))
         slot = None if reason else availability.slot_at(snapshot, asked.instant)
         if slot is None:
-            raise _slot_unavailable(config, event_type, asked, reason or "booked", now)
-        host_ids = availability.booking_hosts(snapshot, slot)
+            raise slot_unavailable(config, event_type, asked, reason or "booked", now)
+        host_ids = list(hold.host_user_ids) if hold else availability.booking_hosts(snapshot, slot)
         booking = _new_booking(booking_id, company_id, event_type, slot, host_ids, tz, request, booker, attendees, now)
         crm = plan_booked(booking, event_type, booker, now, opportunity_id=request.opportunity_id, pointers=pointers)
         booking = booking.model_copy(update={"contact_id": crm.contact_id, "customer_id": crm.customer_id,
                                              "deal_id": crm.deal_id})
         hosts = {h.id: h for h in snapshot.hosts}
         effects = booked_effects(booking, event_type, [hosts[h] for h in host_ids if h in hosts], company.slug, now)
-        extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
-                 *reminders.reminder_items_for_new_booking(booking, event_type, company, now)]
         span = buffered_range(booking)
-        guard = availability.ledger_guard(snapshot, host_ids, span)
-        if not _commit(booking, guard, extra, span):
+        guard = availability.ledger_guard(snapshot, host_ids, span, consumed_hold=request.hold_id)
+        extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
+                 *reminders.reminder_items_for_new_booking(booking, event_type, company, now),
+                 *(holds.consume_entries(hold, booking.id, guard, now) if hold else ())]
+        if not commit_guarded(partial(wiring.bookings().insert, booking, extra_items=extra), guard, span, company_id=company_id,
+                              host_ids=host_ids, own_id=booking_id, now=now, consumed_hold=request.hold_id):
             logger.info("booking %s lost a race on attempt %d; re-reading", booking_id, attempt)
             continue
         outcome = perform_all(effects, booking, now)
@@ -180,43 +190,51 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
 
 
 def _read_ledger_and_crm(
-    config: CompanyConfig, event_type: EventType, window: TimeRange, booker: BookerDetails, now: datetime
+    config: CompanyConfig, event_type: EventType, window: TimeRange, booker: BookerDetails, now: datetime,
+    hold_id: str | None = None,
 ) -> tuple[dict[str, dict[date, LedgerDay]], dict[tuple[str, str], dict[str, Any]]]:
     """The hosts' ledger days a booking in `window` is checked against (their versions guard the
-    write) and the booker's CRM pointer items: ONE consistent BatchGetItem for both."""
+    write), the booker's CRM pointer items and the hold it consumes: ONE consistent BatchGetItem."""
     days = availability.ledger_days_to_read(config, event_type, window, now)
-    return wiring.bookings().read_ledger_days(config.company.id, days, also=lookup_keys(config.company.id, booker))
+    company_id = config.company.id
+    also = [*lookup_keys(company_id, booker), *holds.hold_read_key(company_id, hold_id)]
+    return wiring.bookings().read_ledger_days(company_id, days, also=also)
 
 
-def _commit(booking: Booking, guard: list[LedgerDay], extra: list[dict[str, Any]], span: TimeRange) -> bool:
-    """Insert; when only ledger versions moved (others booked *other* times that day), re-read
-    just those days and try again at once. False when the caller must re-plan from scratch."""
-    repo = wiring.bookings()
+def commit_guarded(write: Callable[[list[LedgerDay]], None], guard: list[LedgerDay], span: TimeRange, *,
+                   company_id: str, host_ids: list[str], own_id: str, now: datetime,
+                   consumed_hold: str | None = None) -> bool:
+    """`write(guard)` (a ledger-guarded transaction: item 0, then the guard days, then extras);
+    when only ledger versions moved (others booked or held *other* times that day), re-read just
+    those days and try again at once. False when the caller must re-plan from scratch. Shared by
+    bookings and holds (services/holds.py)."""
     for _ in range(MAX_FAST_RETRIES + 1):
         try:
-            repo.insert(booking, guard, extra)
+            write(guard)
             return True
         except LedgerConflict as conflict:
             ledger_positions = set(range(1, len(guard) + 1))
             if not conflict.failed_indexes or not set(conflict.failed_indexes) <= ledger_positions:
-                return False  # the booking or a CRM record changed: re-plan everything
-            fresh = _fresh_guard(booking, span)
+                return False  # the item, a CRM record or the hold changed: re-plan everything
+            fresh = _fresh_guard(company_id, host_ids, span, own_id, now, consumed_hold)
             if fresh is None:
                 return False  # our time is taken now: the re-read explains why
             guard = fresh
     return False
 
 
-def _fresh_guard(booking: Booking, span: TimeRange) -> list[LedgerDay] | None:
-    """The hosts' ledger days re-read (one BatchGetItem); None when another booking now overlaps `span`."""
+def _fresh_guard(company_id: str, host_ids: list[str], span: TimeRange, own_id: str, now: datetime,
+                 consumed_hold: str | None) -> list[LedgerDay] | None:
+    """The hosts' ledger days re-read (one BatchGetItem); None when another booking or live hold
+    now overlaps `span`."""
     days = utc_days(span)
-    ledger, _ = wiring.bookings().read_ledger_days(booking.company_id, {h: days for h in booking.host_user_ids})
+    ledger, _ = wiring.bookings().read_ledger_days(company_id, {h: days for h in host_ids})
     guard: list[LedgerDay] = []
-    for host_id in booking.host_user_ids:
+    for host_id in host_ids:
         for day in ledger[host_id].values():
-            if any(other != booking.id and taken.overlaps(span) for other, taken in day.ranges.items()):
+            if any(taken.overlaps(span) for taken in day.taken(now, ignore=(own_id, consumed_hold))):
                 return None
-            guard.append(day)
+            guard.append(day.pruned(now, consumed=consumed_hold))
     return guard
 
 
@@ -253,7 +271,7 @@ def slot_json(slot: Slot | None, tz: ZoneInfo) -> dict[str, str] | None:
             "formatted": format_instant_no_year(slot.start, tz)}
 
 
-def _slot_unavailable(config: CompanyConfig, event_type: EventType, asked: availability.RequestedTime, reason: str,
+def slot_unavailable(config: CompanyConfig, event_type: EventType, asked: availability.RequestedTime, reason: str,
                       now: datetime) -> Conflict:
     tz = asked.tz
     window = availability.window_around(now, event_type, resolve_timezone(config.company.timezone), asked.instant)

@@ -8,7 +8,7 @@ A slot is a start instant s with end e = s + duration such that, for a host (con
    interval (Lord Howe's 30 minutes against a 60-minute grid), the wall-clock labels of the
    points after the jump shift with it: 01:00, then 02:30 rather than a made-up 02:00;
 3. s ≥ now + min notice, and s's local date in `horizon_tz` ≤ today there + max_advance_days;
-4. [s − buffer_before, e + buffer_after) overlaps none of the host's calendar_busy or booked.
+4. [s − buffer_before, e + buffer_after) overlaps none of the host's calendar_busy, booked or held.
 Round robin offers s when any host is free (host_ids: the free ones, in the given order);
 collective only when all are (host_ids: all of them).
 
@@ -126,11 +126,11 @@ def pick_round_robin_host(
 
 
 def busy_spans(host: HostCalendar, rules: SlotRules) -> list[Span]:
-    """The host's calendar busy and booked time, merged, each widened so that a slot [s, e) is
+    """The host's calendar busy, booked and held time, merged, each widened so that a slot [s, e) is
     blocked exactly when it overlaps one: [s − buffer_before, e + buffer_after) meets [b, c)
     if and only if [s, e) meets [b − buffer_after, c + buffer_before)."""
     return merge_widened(
-        (*host.calendar_busy, *host.booked),
+        (*host.calendar_busy, *host.booked, *host.held),
         before=timedelta(minutes=rules.buffer_after_minutes),
         after=timedelta(minutes=rules.buffer_before_minutes),
     )

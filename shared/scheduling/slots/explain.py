@@ -12,6 +12,7 @@ names the reason:
     not_on_grid      a window contains it, but start is not window start + k × interval
     busy             [start − buffer_before, end + buffer_after) meets external calendar busy time
     booked           ... meets an existing booking (already widened by its own buffers)
+    held             ... meets a live slot hold (contract §10; widened the same way)
 
 With several hosts each gets its own reason. Round robin needs one free host, so the reason is
 the one of the host that came furthest down the list (e.g. one host's day is blocked, another
@@ -41,9 +42,10 @@ OUTSIDE_HOURS = "outside_hours"
 NOT_ON_GRID = "not_on_grid"
 BUSY = "busy"
 BOOKED = "booked"
+HELD = "held"
 NONEXISTENT_LOCAL_TIME = "nonexistent_local_time"
 
-HOST_REASONS = (DATE_BLOCKED, OUTSIDE_HOURS, NOT_ON_GRID, BUSY, BOOKED)  # checked in this order
+HOST_REASONS = (DATE_BLOCKED, OUTSIDE_HOURS, NOT_ON_GRID, BUSY, BOOKED, HELD)  # checked in this order
 
 
 def explain_unavailable(
@@ -94,6 +96,8 @@ def host_reason(host: HostCalendar, rules: SlotRules, start: datetime) -> str | 
         return BUSY
     if _meets(guarded, host.booked):
         return BOOKED
+    if _meets(guarded, host.held):
+        return HELD
     return None
 
 

@@ -139,19 +139,23 @@ class HostAvailability:
 
 @dataclass(frozen=True, slots=True)
 class HostCalendar:
-    """One host as the engine sees them: hours, external busy times and existing bookings.
+    """One host as the engine sees them: hours, external busy times, existing bookings and holds.
 
-    `booked` holds non-cancelled bookings already widened by their own buffers.
+    `booked` holds non-cancelled bookings already widened by their own buffers; `held` the live
+    slot holds (contract §10) widened the same way: the caller leaves out expired ones and the
+    hold it is consuming, so the engine never needs a clock for them.
     """
 
     host_id: str
     availability: HostAvailability
     calendar_busy: tuple[TimeRange, ...] = ()
     booked: tuple[TimeRange, ...] = ()
+    held: tuple[TimeRange, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "calendar_busy", tuple(self.calendar_busy))
         object.__setattr__(self, "booked", tuple(self.booked))
+        object.__setattr__(self, "held", tuple(self.held))
 
 
 class Slot(NamedTuple):

@@ -51,6 +51,9 @@ class CreateBookingBody(BaseModel):
     booker_state: str | None = Field(default=None, max_length=100)
     booker_timezone: str | None = Field(default=None, max_length=200)
     attendees: list[AttendeeIn] | None = Field(default=None, max_length=20)
+    hold_id: str | None = Field(default=None, max_length=100,
+                                description="A live hold of this event type and start (POST /scheduling-bookings/holds): "
+                                            "booked even though held, and consumed in the same transaction.")
 
 
 class CreatedBookingOut(DocModel):
@@ -92,14 +95,14 @@ def to_input(body: CreateBookingBody) -> CreateBookingInput:
         event_type_id=body.event_type_id, event_type_slug=body.event_type_slug,
         event_type_name=body.event_type_name, timezone=body.timezone, phone=body.phone, message=body.message,
         company_name=body.company_name, booker_state=body.booker_state, booker_timezone=body.booker_timezone,
-        attendees=[AttendeeInput(a.email, a.name, a.phone) for a in body.attendees or []])
+        attendees=[AttendeeInput(a.email, a.name, a.phone) for a in body.attendees or []], hold_id=body.hold_id)
 
 
 @router.post(
     "/scheduling-bookings",
     summary="Book a slot (creates CRM records, a calendar event with Meet link, a confirmation email)",
     middlewares=[requires("company:write")],
-    responses=documented(201, CreateBookingResponse, 404, 409, 503),
+    responses=documented(201, CreateBookingResponse, 404, 409, 410, 503),
 )
 def create_booking_route(body: Annotated[CreateBookingBody, Body()]):  # noqa: ANN201 - a typed Response would be validated as a model
     company_id = current_principal().company_id
