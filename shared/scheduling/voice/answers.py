@@ -19,6 +19,7 @@ SLOT_REASONS = {
     "not_on_grid": "Bookings can only start at the listed slot times",
     "busy": "The host is busy at that time",
     "booked": "That time has just been booked by someone else",
+    "held": "That time is being held for someone else for a few minutes",
     "nonexistent_local_time": "That time does not exist on that day because the clocks change",
 }
 
@@ -56,6 +57,10 @@ def fix_for(error: DomainError) -> str | None:
         return f"Send '{details['field']}' as {details.get('expected', 'described in the tool')}"
     if error.code in ("INVALID_EMAIL", "INVALID_ATTENDEE_EMAIL"):
         return "Ask the caller to spell the email address again, then send it"
+    if error.code == "HOLD_EXPIRED":
+        return "The hold is gone: book the slot again without hold_id, or offer another time if it is taken"
+    if error.code == "HOLD_MISMATCH":
+        return "Book the slot the hold was made for, or book without hold_id"
     if error.code == "EVENT_TYPE_NOT_FOUND":
         names = [str(e.get("name")) for e in details.get("available", []) if isinstance(e, dict)]
         return ("The tool is set up with an event type that cannot be booked; bookable ones are "

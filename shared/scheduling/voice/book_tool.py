@@ -2,7 +2,7 @@
 
 Everything is the JSON create's (`booking_create.create_booking`): the same checks, the same
 locks, the same side effects; `notes` becomes the booking's message, `slot` is the date and time
-in the caller's zone. Every failure answers 200 with the bold `**BOOKING FAILED: …**` first
+in the caller's zone, `hold_id` (optional) a slot hold the agent placed, consumed by the booking. Every failure answers 200 with the bold `**BOOKING FAILED: …**` first
 line, and up to 3 alternative slots when the time itself was the problem.
 """
 
@@ -62,6 +62,7 @@ def book(company_id: str, event_type_id: str, request: VoiceRequest, now: dateti
             full_name=request.text("name") or "", email=request.text("email") or "",
             phone=booking_phone(request, config.company), message=request.text("notes"),
             booker_state=request.text("state"), booker_timezone=request.text("timezone"),
+            hold_id=request.text("hold_id"),
         ), now, config=config)
     except DomainError as error:
         return VoiceAnswer(

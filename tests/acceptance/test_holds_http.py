@@ -1,0 +1,116 @@
+"""Slot holds over HTTP on the local server (contract §10): a hold keeps its slot from every entry
+point (JSON create, check-availability, available-slots, voice slots and book, the booker page) until
+the holder books it (JSON or voice, with hold_id) or releases it."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
+
+from tests.support.seeds import CONSULT_ID, OTHER_KEY, RO_KEY, RW_KEY, VOICE_KEY, next_weekday
+
+HOLDS = "/v1/scheduling-bookings/holds"
+THURSDAY = next_weekday(3)
+CALL = {"call_id": "call_holds_1", "agent_id": "agent_demo", "from_number": "+61498765432",
+        "to_number": "+61290000000", "direction": "inbound"}
+
+
+def place(api, time: str, *, key: str = RW_KEY, **extra):  # noqa: ANN001, ANN201
+    body = {"event_type_id": CONSULT_ID, "date": THURSDAY.isoformat(), "time": time, "timezone": "NSW", **extra}
+    return api.post(HOLDS, body, key=key)
+
+
+def create(api, time: str, **extra):  # noqa: ANN001, ANN201
+    body = {"event_type_id": CONSULT_ID, "date": THURSDAY.isoformat(), "time": time, "timezone": "NSW",
+            "fullName": "Sarah Jones", "email": "sarah@example.com", **extra}
+    return api.post("/v1/scheduling-bookings", body, key=RW_KEY)
+
+
+def voice(api, path: str, args: dict, *, key: str = VOICE_KEY):  # noqa: ANN001, ANN201
+    return api.post(f"/v1/scheduling/voice{path}", {"call": CALL, "name": "tool", "args": args}, key=key)
+
+
+def offered_times(api) -> list[str]:  # noqa: ANN001
+    body = {"event_type_id": CONSULT_ID, "date_from": THURSDAY.isoformat(), "date_to": THURSDAY.isoformat(),
+            "timezone": "NSW"}
+    dates = api.post("/v1/scheduling-bookings/available-slots", body, key=RW_KEY).json["data"]["availability"]["dates"]
+    return [s["time"] for d in dates for s in d["slots"]]
+
+
+def test_a_held_slot_is_kept_from_everyone_and_booked_by_the_holder_through_the_json_create(api):
+    held = place(api, "10:00", expires_in_seconds=600)
+    assert held.status == 201, held.text
+    data = held.json["data"]
+    assert set(data) >= {"hold_id", "event_type_id", "host_user_ids", "starts_at", "ends_at", "expires_at"}
+    assert data["event_type_id"] == CONSULT_ID and data["starts_at"].startswith(f"{THURSDAY.isoformat()}T10:00:00+")
+    expires_in = datetime.fromisoformat(data["expires_at"]) - datetime.now(UTC)
+    assert timedelta(seconds=540) < expires_in <= timedelta(seconds=600) and len(data["host_user_ids"]) == 1
+
+    assert "10:00" not in offered_times(api) and "10:30" in offered_times(api)
+    check = api.post("/v1/scheduling-bookings/check-availability",
+                     {"event_type_id": CONSULT_ID, "date": THURSDAY.isoformat(), "time": "10:00", "timezone": "NSW"},
+                     key=RW_KEY).json["data"]
+    assert check["available"] is False and check["reason"] == "held"
+    taken = create(api, "10:00", email="someone.else@example.com")
+    assert taken.status == 409 and taken.json["error"]["code"] == "SLOT_UNAVAILABLE"
+    assert taken.json["error"]["details"]["reason"] == "held"
+    assert place(api, "10:00").json["error"]["details"]["reason"] == "held"
+
+    booked = create(api, "10:00", hold_id=data["hold_id"])
+    assert booked.status == 201, booked.text
+    assert booked.json["data"]["booking"]["time"] == "10:00"
+    again = create(api, "10:00", hold_id=data["hold_id"], email="late@example.com")
+    assert again.status == 410 and again.json["error"]["code"] == "HOLD_EXPIRED"
+    assert again.json["error"]["details"]["state"] == "consumed"
+
+
+def test_released_hold_frees_the_slot_and_a_second_release_is_gone(api):
+    hold_id = place(api, "11:00").json["data"]["hold_id"]
+    assert "11:00" not in offered_times(api)
+
+    released = api.request("DELETE", f"{HOLDS}/{hold_id}", key=RW_KEY)
+    assert released.status == 200 and released.json["data"]["status"] == "released"
+    assert "11:00" in offered_times(api)
+    again = api.request("DELETE", f"{HOLDS}/{hold_id}", key=RW_KEY)
+    assert again.status == 410 and again.json["error"]["code"] == "HOLD_EXPIRED"
+
+
+def test_voice_sees_the_hold_and_books_through_it_with_hold_id(api):
+    held = place(api, "14:30", key=VOICE_KEY)
+    assert held.status == 201, held.text
+    hold_id = held.json["data"]["hold_id"]
+    slot = f"{THURSDAY.isoformat()} 14:30"
+
+    offered = voice(api, f"/{CONSULT_ID}/slots", {"preferred_day": THURSDAY.isoformat(), "state": "NSW"})
+    assert f"[slot:{slot}]" not in offered.text
+    refused = voice(api, f"/{CONSULT_ID}/book", {"slot": slot, "name": "Other Caller", "email": "o@example.com"})
+    assert refused.text.startswith("**BOOKING FAILED") and "held for someone else" in refused.text
+    booked = voice(api, f"/{CONSULT_ID}/book", {"slot": slot, "name": "Sarah Jones", "email": "sarah@example.com",
+                                                 "hold_id": hold_id, "state": "NSW"})
+    assert booked.text.startswith("Booked! Sarah Jones's Free Consultation (30 min)"), booked.text
+
+
+def test_the_booker_page_does_not_offer_a_held_time(api):
+    page = api.get("/book/harbour-physio/free-consultation")
+    first = unescape(re.findall(r'name="slot" value="([^"]+)"', page.text)[0])
+    day, time = first.split(" ")
+    held = api.post(HOLDS, {"event_type_id": CONSULT_ID, "date": day, "time": time, "timezone": "Australia/Sydney"},
+                    key=RW_KEY)
+    assert held.status == 201, held.text
+    again = api.get("/book/harbour-physio/free-consultation")
+    assert f'value="{first}"' not in unescape(again.text)
+    api.request("DELETE", f"{HOLDS}/{held.json['data']['hold_id']}", key=RW_KEY)
+
+
+def test_scopes_tenancy_and_bounds(api):
+    assert place(api, "15:00", key=RO_KEY).status == 403
+    for seconds in (29, 901):
+        bad = place(api, "15:00", expires_in_seconds=seconds)
+        assert bad.status == 400 and bad.json["error"]["code"] == "VALIDATION_ERROR"
+        assert bad.json["error"]["details"]["field"] == "expires_in_seconds"
+    hold_id = place(api, "15:00").json["data"]["hold_id"]
+    assert api.request("DELETE", f"{HOLDS}/{hold_id}", key=OTHER_KEY).status == 404
+    other = create(api, "15:00", hold_id="00000000-0000-4000-8000-000000000000")
+    assert other.status == 404
+    assert api.request("DELETE", f"{HOLDS}/{hold_id}", key=RW_KEY).status == 200
