@@ -32,8 +32,9 @@ def hours(tz: ZoneInfo, start: str = "09:00", end: str = "17:00", days=WEEKDAYS,
     return HostAvailability(tz, tuple(WeeklyWindow(day, start, end) for day in days), tuple(overrides))
 
 
-def host(host_id: str = "jane", availability: HostAvailability | None = None, busy=(), booked=()) -> HostCalendar:
-    return HostCalendar(host_id, availability or hours(SYDNEY), tuple(busy), tuple(booked))
+def host(host_id: str = "jane", availability: HostAvailability | None = None, busy=(), booked=(),
+         held=()) -> HostCalendar:
+    return HostCalendar(host_id, availability or hours(SYDNEY), tuple(busy), tuple(booked), tuple(held))
 
 
 def rules(duration: int = 60, interval: int | None = None, **kwargs) -> SlotRules:

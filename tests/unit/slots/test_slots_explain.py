@@ -17,6 +17,7 @@ FREE = host("jane")
 BLOCKED_WEDNESDAY = host("jane", hours(SYDNEY, overrides=[DateOverride("2026-12-02", "blocked")]))
 BUSY_AT_TEN = host("jane", busy=[span("2026-12-02T10:00:00+11:00", "2026-12-02T11:00:00+11:00")])
 BOOKED_AT_TEN = host("jane", booked=[span("2026-12-02T10:00:00+11:00", "2026-12-02T11:00:00+11:00")])
+HELD_AT_TEN = host("jane", held=[span("2026-12-02T10:00:00+11:00", "2026-12-02T11:00:00+11:00")])
 
 
 def why(start: str, hosts=(FREE,), scheduling_type="round_robin", slot_rules=RULES):
@@ -38,6 +39,9 @@ def why(start: str, hosts=(FREE,), scheduling_type="round_robin", slot_rules=RUL
         ("2026-12-02T11:00:00+11:00", [BUSY_AT_TEN], "busy"),  # inside the 15-minute buffer before
         ("2026-12-02T10:00:00+11:00", [BOOKED_AT_TEN], "booked"),
         ("2026-12-02T12:00:00+11:00", [BOOKED_AT_TEN], None),
+        ("2026-12-02T10:00:00+11:00", [HELD_AT_TEN], "held"),
+        ("2026-12-02T11:00:00+11:00", [HELD_AT_TEN], "held"),  # inside the 15-minute buffer before
+        ("2026-12-02T12:00:00+11:00", [HELD_AT_TEN], None),
         ("2026-12-08T16:00:00+11:00", [FREE], None),  # the last slot inside the horizon
     ],
 )
@@ -54,6 +58,9 @@ def test_the_checks_run_in_contract_order():
     # Busy and booked at once: busy comes first.
     both = host("jane", busy=BUSY_AT_TEN.calendar_busy, booked=BOOKED_AT_TEN.booked)
     assert why("2026-12-02T10:00:00+11:00", [both]) == "busy"
+    # Booked and held at once: booked comes first.
+    booked_and_held = host("jane", booked=BOOKED_AT_TEN.booked, held=HELD_AT_TEN.held)
+    assert why("2026-12-02T10:00:00+11:00", [booked_and_held]) == "booked"
 
 
 def test_round_robin_explains_with_the_host_that_came_closest_to_free():
@@ -66,6 +73,16 @@ def test_round_robin_explains_with_the_host_that_came_closest_to_free():
     )
     assert why("2026-12-02T10:00:00+11:00", [host("jane", busy=BUSY_AT_TEN.calendar_busy), sam_booked]) == "booked"
     assert why("2026-12-02T10:00:00+11:00", [jane_blocked, FREE]) is None
+    # A hold takes only its own host: the other host's free time still makes the slot.
+    assert why("2026-12-02T10:00:00+11:00", [HELD_AT_TEN, FREE]) is None
+    assert why("2026-12-02T10:00:00+11:00", [HELD_AT_TEN, sam_booked]) == "held"
+
+
+def test_the_engine_offers_no_slot_a_hold_covers_and_explain_agrees():
+    day = span("2026-12-02T00:00:00+11:00", "2026-12-03T00:00:00+11:00")
+    offered = [s.start for s in compute_slots(NOW, RULES, [HELD_AT_TEN], day, "round_robin", SYDNEY)]
+    assert at("2026-12-02T10:00:00+11:00") not in offered and at("2026-12-02T12:00:00+11:00") in offered
+    assert all(why(s.isoformat(), [HELD_AT_TEN]) is None for s in offered)
 
 
 def test_collective_explains_with_the_first_check_any_host_fails():

@@ -88,6 +88,7 @@ def cases(draw):
             draw(availabilities(base)),
             draw(ranges_near(origin, 8)),
             draw(ranges_near(origin, 3)),
+            draw(ranges_near(origin, 2)),  # live slot holds
         )
         for index in range(draw(st.integers(1, 3)))
     ]
@@ -133,7 +134,8 @@ def test_slots_are_sorted_unique_inside_hours_and_clear_of_busy_time(case):
         guarded = TimeRange(slot.start - before, slot.end + after)
         for host_id in slot.host_ids:
             host = by_id[host_id]
-            assert not any(guarded.overlaps(r) for r in (*host.calendar_busy, *host.booked) if r.start < r.end)
+            assert not any(guarded.overlaps(r) for r in (*host.calendar_busy, *host.booked, *host.held)
+                           if r.start < r.end)
             tz = host.availability.timezone
             day = slot.start.astimezone(tz).date()
             windows = window_spans(host.availability, day - timedelta(days=1), day + timedelta(days=1))
