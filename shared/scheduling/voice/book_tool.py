@@ -2,8 +2,9 @@
 
 Everything is the JSON create's (`booking_create.create_booking`): the same checks, the same
 locks, the same side effects; `notes` becomes the booking's message, `slot` is the date and time
-in the caller's zone, `hold_id` (optional) a slot hold the agent placed, consumed by the booking. Every failure answers 200 with the bold `**BOOKING FAILED: …**` first
-line, and up to 3 alternative slots when the time itself was the problem.
+in the caller's zone, `hold_id` (optional) a slot hold the agent placed, consumed by the booking.
+Every failure answers 200 with the bold `**BOOKING FAILED: …**` first line, and up to 3
+alternative slots when the time itself was the problem.
 """
 
 from __future__ import annotations
