@@ -8,6 +8,7 @@ PYTHON := $(VENV)/bin/python
 SAM_VENV := .venv-sam
 PORT ?= 3000
 SEED ?=
+DB ?= dynamodb-local
 FN ?= health
 EVENT ?= events/health.json
 ARGS ?= --help
@@ -32,9 +33,9 @@ $(SAM_VENV)/.installed: requirements-sam.txt
 
 venv: $(VENV)/.installed
 
-## run: the local API (template.yaml's routes in-process over an embedded moto); SEED=file PORT=n
+## run: the local API (template.yaml's routes in-process over DynamoDB Local); SEED=file PORT=n DB=moto
 run: $(VENV)/.installed
-	@$(PYTHON) -m tools.local_server --port $(PORT) $(if $(SEED),--seed $(SEED))
+	@$(PYTHON) -m tools.local_server --exit-with-parent --port $(PORT) --db $(DB) $(if $(SEED),--seed $(SEED))
 
 ## deps: both virtualenvs and the browser, side by side (a fresh clone spends most of its setup here)
 deps:

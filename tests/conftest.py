@@ -1,4 +1,6 @@
-"""Shared fixtures: one embedded moto per test process, emptied between tests that use it."""
+"""Shared fixtures: one DynamoDB Local per test process (pytest-xdist worker), its table emptied between
+tests that use it. TEST_DB=moto runs them on the embedded moto instead (a machine without Java).
+tests/README.md says which tests run where and why."""
 
 from __future__ import annotations
 
@@ -21,20 +23,34 @@ for _key, _value in LOCAL_ENV.items():
 os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 
 
-@pytest.fixture(scope="session")
-def _moto_session():
+TEST_DATABASE = os.environ.get("TEST_DB") or "dynamodb-local"
+
+
+def dynamodb_endpoint() -> str | None:
+    """This worker's DynamoDB Local (started on first use), or None when the tests run on moto."""
+    if TEST_DATABASE == "moto":
+        return None
     from tools import local_aws
 
-    local_aws.start()
+    return local_aws.dynamodb_local_endpoint()
+
+
+@pytest.fixture(scope="session")
+def _local_aws_session():
+    from tools import local_aws
+
+    local_aws.start(TEST_DATABASE, endpoint=dynamodb_endpoint())
     yield
 
 
 @pytest.fixture
-def aws(_moto_session):
-    """An empty table (and empty mocked SES/SNS) for this test."""
+def aws(_local_aws_session):
+    """An empty table for this test."""
     from scheduling.api import app as api_app
     from tools import local_aws
 
+    if local_aws.backend()["database"] != TEST_DATABASE:  # a moto-only test ran before in this worker
+        local_aws.start(TEST_DATABASE, endpoint=dynamodb_endpoint())
     local_aws.reset()
     api_app.reset_authenticator()
     yield

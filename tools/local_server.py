@@ -1,9 +1,11 @@
-"""`make run`: serve every API route of template.yaml on 127.0.0.1 in-process, over an embedded moto.
+"""`make run`: serve every API route of template.yaml on 127.0.0.1 in-process, over DynamoDB Local.
 
 Requests are turned into API Gateway (REST, payload v1) events and handed to the real handlers in
 functions/*/app.py, each borrowed from a pool of Lambda-like containers (tools.lambda_containers),
-so concurrent requests interleave as on AWS; each moto call is serialised (tools.local_aws).
-Local-only inspection routes live under /_local (contract §6).
+so concurrent requests interleave as on AWS. The database is DynamoDB Local (tools.dynamodb_local,
+started here and stopped with this process) or, with `--db moto` (`make run DB=moto`), an embedded
+moto. Local-only inspection routes live under /_local (contract §6). One line per request goes to
+stdout: method, path, status, milliseconds, request id.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import argparse
 import base64
 import json
 import os
+import signal
 import sys
+import time
 import uuid
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -123,6 +127,10 @@ class LocalApi:
             return 200, local_inspection.outbox()
         if method == "GET" and path_only == "/_local/crm":
             return 200, local_inspection.crm()
+        if method == "GET" and path_only == "/_local/backend":
+            from tools import local_aws
+
+            return 200, local_aws.backend()
         if method == "GET" and path_only == "/_local/jobs":
             return 200, {"jobs": sorted(self.jobs)}
         if method == "POST" and path_only.startswith("/_local/jobs/"):
@@ -154,6 +162,17 @@ def make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             pass
 
         def _serve(self) -> None:
+            started = time.perf_counter()
+            self._request_id = "-"
+            try:
+                self._dispatch()
+            finally:
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                status = getattr(self, "_status", "-")
+                sys.stdout.write(f"{self.command} {self.path} {status} {elapsed_ms:.0f}ms {self._request_id}\n")
+                sys.stdout.flush()
+
+        def _dispatch(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             method = self.command.upper()
@@ -168,8 +187,10 @@ def make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
                 return
             route, params = matched
             headers = {k: v for k, v in self.headers.items()}
+            event = api_event(method, self.path, headers, body, route, params)
+            self._request_id = event["requestContext"]["requestId"]
             try:
-                result = invoke(route.function, api_event(method, self.path, headers, body, route, params))
+                result = invoke(route.function, event)
             except Exception as error:  # a crash inside a handler is a 500 envelope, like API Gateway's
                 sys.stderr.write(f"handler {route.function} crashed: {error!r}\n")
                 payload = _local_error("INTERNAL_ERROR", "The function crashed.", 500)
@@ -183,6 +204,7 @@ def make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             self._send(int(result.get("statusCode", 200)), out_headers, data)
 
         def _send(self, status: int, headers: dict[str, str], data: bytes) -> None:
+            self._status = status
             self.send_response(status)
             for key, value in headers.items():
                 if key.lower() not in ("content-length", "connection"):
@@ -204,18 +226,59 @@ def make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _exit_with_parent() -> None:
+    """`make run` is the parent: when whoever runs it kills make outright, this server (and with it the
+    DynamoDB Local it started) goes too instead of living on as an orphan holding the port."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM (and SIGHUP) end the server like Ctrl-C does, so atexit stops DynamoDB Local."""
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Serve template.yaml's routes locally over an embedded moto.")
+    started = time.monotonic()
+    parser = argparse.ArgumentParser(description="Serve template.yaml's routes locally over DynamoDB Local or moto.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 3000))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--seed", default=os.environ.get("SEED") or "")
+    parser.add_argument("--db", choices=("dynamodb-local", "moto"), default=os.environ.get("DB") or "dynamodb-local",
+                        help="database: DynamoDB Local (default; needs Java) or the embedded moto")
+    parser.add_argument("--db-endpoint", default="",
+                        help="use the DynamoDB Local already at this URL (the tests share one) instead of starting one")
+    parser.add_argument("--exit-with-parent", action="store_true", help="stop when the parent process dies")
     args = parser.parse_args(argv)
+    if args.exit_with_parent:
+        _exit_with_parent()
+    _stop_on_signals()
 
-    from tools import local_aws
+    from tools import dynamodb_local, local_aws
 
     # Management and rebooking links in local emails should open this server's own pages.
     os.environ.setdefault("APP_BASE_URL", f"http://{args.host}:{args.port}")
-    local_aws.start()
+    local_aws.apply_local_env()
+    try:
+        # The JVM boots while Python imports every handler (the two take about as long).
+        engine = dynamodb_local.launch() if args.db == "dynamodb-local" and not args.db_endpoint else None
+        api = LocalApi()
+        containers().prewarm([route.function for route in api.routes] + [job.function for job in api.jobs.values()])
+        local_aws.start(args.db, endpoint=args.db_endpoint or None, engine=engine)
+    except dynamodb_local.DynamoDBLocalError as error:
+        sys.stderr.write(f"{error}\n")
+        return 3
+    except KeyboardInterrupt:
+        return 0
     from scheduling.seed import SeedError
     from tools.local_inspection import seed_workspace
 
@@ -225,21 +288,39 @@ def main(argv: list[str] | None = None) -> int:
     except SeedError as error:
         sys.stderr.write(f"invalid seed {seed_path}: {error}\n")
         return 2
-    api = LocalApi()
-    containers().prewarm([route.function for route in api.routes] + [job.function for job in api.jobs.values()])
     ThreadingHTTPServer.request_queue_size = 128  # the default backlog of 5 resets bursts of clients
     server = ThreadingHTTPServer((args.host, args.port), make_handler(api))
     server.daemon_threads = True
     base = f"http://{args.host}:{args.port}"
-    print(f"Scheduling API on {base}/v1  (seed: {seed_path.name})")
+    backend = local_aws.backend()
+    database = f"DynamoDB Local at {backend['endpoint']}" if backend["database"] == "dynamodb-local" else "embedded moto"
+    print(f"Scheduling API on {base}/v1  (database: {database}; seed: {seed_path.name}; "
+          f"ready in {time.monotonic() - started:.1f} s)")
     for line in summary:
         print(line)
-    print(f'Try: curl -H "Authorization: Bearer <key>" {base}/v1/scheduling-bookings', flush=True)
+    print(f'Try: curl -H "Authorization: Bearer <key>" {base}/v1/scheduling-bookings')
+    booking_page = _demo_booking_page(seed_path)
+    if booking_page:
+        print(f"Booking page: {base}{booking_page}")
+    print(f"Run a job: curl -X POST {base}/_local/jobs/send_reminders -d '{{\"time\": \"<ISO instant>\"}}'"
+          f"  (GET {base}/_local/jobs lists them; /_local/outbox shows what was sent)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        server.server_close()
+        local_aws.stop()
     return 0
+
+
+def _demo_booking_page(seed_path: Path) -> str | None:
+    """The first company's first event type's public booking page, as a path."""
+    try:
+        company = json.loads(seed_path.read_text())["companies"][0]
+        return f"/book/{company['slug']}/{company['event_types'][0]['slug']}"
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
 
 
 if __name__ == "__main__":

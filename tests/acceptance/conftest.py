@@ -65,13 +65,20 @@ def free_port() -> int:
 
 
 def start_server(seed_path: Path) -> tuple[subprocess.Popen, LocalApi]:
+    """`python -m tools.local_server` on a free port. On DynamoDB Local it uses this test worker's engine
+    (tests/conftest.py) with a table of its own, rather than starting a JVM per server."""
+    from tests.conftest import dynamodb_endpoint
+
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}"}
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}", "TABLE_NAME": f"scheduling-local-{port}"}
+    endpoint = dynamodb_endpoint()
+    database = ["--db", "dynamodb-local", "--db-endpoint", endpoint] if endpoint else ["--db", "moto"]
     # A file, not a pipe: nobody reads a pipe during the tests, and a full one would stall the server.
     log_path = Path(seed_path).with_suffix(f".server-{port}.log")
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tools.local_server", "--port", str(port), "--seed", str(seed_path)],
+            [sys.executable, "-m", "tools.local_server", "--exit-with-parent", "--port", str(port),
+             "--seed", str(seed_path), *database],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
         )
     api = LocalApi(f"http://127.0.0.1:{port}", log_path)

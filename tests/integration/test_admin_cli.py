@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,14 +18,17 @@ from tools.local_server import LocalContext
 from tools.sam_template import handler_module
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLE = ["--table", "scheduling-local", "--region", "ap-southeast-2"]
+
+
+def table_args() -> list[str]:
+    return ["--table", os.environ["TABLE_NAME"], "--region", "ap-southeast-2"]
 
 
 def admin(*argv: str) -> tuple[int, dict, str]:
     from scheduling.admin import main
 
     out, err = io.StringIO(), io.StringIO()
-    code = main([*TABLE, "--json", *argv], out=out, err=err)
+    code = main([*table_args(), "--json", *argv], out=out, err=err)
     return code, json.loads(out.getvalue()) if code == 0 else {}, err.getvalue()
 
 

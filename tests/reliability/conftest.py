@@ -1,5 +1,8 @@
 """Fault injection for the reliability tests: DynamoDB errors inside botocore's retry loop, no sleeps.
 
+These tests run on the embedded moto, not DynamoDB Local: they make DynamoDB throttle, fail with 5xx or
+cancel a transaction on demand, which a real engine cannot be made to do (tests/README.md).
+
 `dynamo_faults.fail("GetItem", "ProvisionedThroughputExceededException", times=2)` makes the next
 two GetItem requests answer as DynamoDB does when throttling. The error is returned at moto's HTTP
 layer (botocore's `before-send`), so botocore's retry handler sees it exactly as a real throttle,
@@ -49,6 +52,19 @@ class DynamoFaults:
         if reasons is not None:
             body["CancellationReasons"] = [{"Code": r} if r != "None" else {"Code": "None"} for r in reasons]
         return STATUS.get(code, 400), json.dumps(body).encode()
+
+
+@pytest.fixture
+def aws(_local_aws_session):
+    """An empty moto table for this test (the shared `aws` fixture's DynamoDB Local is switched back to
+    by the next test that asks for it)."""
+    from scheduling.api import app as api_app
+    from tools import local_aws
+
+    local_aws.start("moto")
+    local_aws.reset()
+    api_app.reset_authenticator()
+    yield
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ _seeded_with: list[object] = []
 
 
 @pytest.fixture
-def harbour(_moto_session):
+def harbour(_local_aws_session):
     """Seeded once and reused while no other test has reset moto (these tests only read)."""
     from scheduling.api import app as api_app
     from scheduling.seed import apply_seed, plan_seed

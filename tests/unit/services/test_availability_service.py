@@ -77,7 +77,7 @@ _seeded_calendar: list[object] = []
 
 
 @pytest.fixture
-def coastal(_moto_session):
+def coastal(_local_aws_session):
     """The workspace above. These tests only read, so it is seeded once and kept until another
     test resets moto (which also replaces the calendar adapter): seeding costs ~0.3 s a time."""
     from scheduling.api import app as api_app

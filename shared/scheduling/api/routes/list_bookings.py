@@ -13,7 +13,9 @@ from scheduling.services.booking_queries import BookingFilters, list_bookings
 
 router = Router()
 
-ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+# Contract §1: ids are UUIDs. A filter on anything else is a caller's mistake (400 naming the field),
+# not a filter that silently matches nothing.
+UUID_PATTERN = r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
 
 
 @router.get(
@@ -24,7 +26,7 @@ ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 )
 def list_bookings_route(
     status: Annotated[Literal["confirmed", "cancelled", "attended", "late", "no_show"] | None, Query()] = None,
-    event_type_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    event_type_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
     date_from: Annotated[date | None, Query(description="Inclusive, company time zone")] = None,
     date_to: Annotated[date | None, Query(description="Inclusive, company time zone")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
