@@ -12,17 +12,15 @@ Every provider module imports only `port` (never each other, never `hosts`); `ho
 `port` and builds providers through factories given by `wiring`. A third provider (CalDAV) is one
 new module implementing `CalendarPort` plus its factory in `wiring.calendar()`.
 
-This `__init__` re-exports the port (cheap: stdlib only) and the local adapter; provider adapters
-are reached on demand (`calendar.GoogleCalendar` imports `google.py` when first asked for), so no
-caller of the port pays for a provider client at import time.
+This `__init__` re-exports the port (cheap: stdlib only); everything else is reached on demand
+(`calendar.GoogleCalendar` imports `google.py` when first asked for), so no caller of the port
+pays for a provider client, or the router and local adapter, at import time.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from scheduling.adapters.calendar.hosts import HostCalendars
-from scheduling.adapters.calendar.local import LocalCalendar, fake_meet_link, fake_teams_link
 from scheduling.adapters.calendar.port import (
     NATIVE_MEETING,
     CalendarEventRequest,
@@ -47,6 +45,7 @@ __all__ = [
 ]
 
 _ON_DEMAND = {
+    "HostCalendars": "hosts", "LocalCalendar": "local", "fake_meet_link": "local", "fake_teams_link": "local",
     "GoogleCalendar": "google", "google_calendar_from_secret": "google",
     "GraphCalendar": "microsoft", "graph_calendar_from_secret": "microsoft",
 }
