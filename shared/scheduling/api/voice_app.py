@@ -25,6 +25,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from scheduling import observability, wiring
 from scheduling.api.app import MAX_BODY_BYTES, ObservedResolver, current_principal, request_id
+from scheduling.domain.models import Company
 from scheduling.errors import DomainError, NotFound
 from scheduling.voice.answers import VoiceAnswer
 from scheduling.voice.signature import header_value, verify_signature
@@ -49,6 +50,12 @@ def error_text(error: DomainError) -> str:
 def voice_request(router: Router) -> tuple[str, str | None, datetime]:
     """(company id, raw body, now) for the current request, after checking X-Retell-Signature
     when the key's company has a Retell API key (raises InvalidSignature → 401)."""
+    company, body, now = voice_call(router)
+    return company.id, body, now
+
+
+def voice_call(router: Router) -> tuple[Company, str | None, datetime]:
+    """`voice_request` with the company it read, for a tool that needs it (not read twice)."""
     now = datetime.now(UTC)
     company_id = current_principal().company_id
     event = router.current_event
@@ -61,7 +68,7 @@ def voice_request(router: Router) -> tuple[str, str | None, datetime]:
         raise NotFound(f"No company {company_id}.")
     if company.retell_api_key:
         verify_signature(body or "", company.retell_api_key, header_value(dict(event.headers or {})), now)
-    return company_id, body, now
+    return company, body, now
 
 
 def _guard(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:

@@ -69,7 +69,7 @@ _INSTANTS = ("claimed_at", "join_at", "starts_at", "ends_at")
 _PLAIN = ("bot_id", "claim_token", "meeting_url", "last_error", "moved_to_booking_id")
 
 
-def _from_item(item: dict[str, Any]) -> NotetakerRecord:
+def record_from_item(item: dict[str, Any]) -> NotetakerRecord:
     item = plain(item)
     due_pk = item.get("DueWorkByTimePK")
     return NotetakerRecord(
@@ -98,11 +98,11 @@ class NotetakerRepository:
     # reads ------------------------------------------------------------------------------------
     def get(self, company_id: str, booking_id: str) -> NotetakerRecord | None:
         item = self._table.get_item(Key=record_key(company_id, booking_id), ConsistentRead=True).get("Item")
-        return _from_item(item) if item else None
+        return record_from_item(item) if item else None
 
     def due(self, kind: str, now: datetime, limit: int = 100) -> list[NotetakerRecord]:
         """Records on `DUE#<kind>` due at or before `now`, oldest first (one Query, no Scan)."""
-        return [_from_item(item) for item in due_items(self._table, kind, now, limit)]
+        return [record_from_item(item) for item in due_items(self._table, kind, now, limit)]
 
     # the attach claim -------------------------------------------------------------------------
     def claim(self, company_id: str, booking_id: str, token: str, now: datetime, stale_before: datetime) -> bool:
@@ -243,6 +243,11 @@ class NotetakerRepository:
         return NotetakerRecord(**{**record.__dict__, "state": state, "due_kind": due[0] if due else None,
                                   "due_sk": new_due_sk,
                                   **{k: v for k, v in attributes.items() if k in NotetakerRecord.__dataclass_fields__}})
+
+    def absent_entry(self, company_id: str, booking_id: str) -> dict[str, Any]:
+        """A TransactWriteItems check that the booking still has no record."""
+        return {"ConditionCheck": {"TableName": self.table_name, "Key": record_key(company_id, booking_id),
+                                   "ConditionExpression": "attribute_not_exists(PK)"}}
 
     def transition_entry(self, record: NotetakerRecord, *, state: str, now: datetime,
                          due: tuple[str, datetime] | None = None, **attributes: Any) -> dict[str, Any]:

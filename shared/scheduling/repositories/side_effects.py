@@ -86,16 +86,16 @@ class SideEffectRepository:
     # reads ----------------------------------------------------------------------------------
     def list_for_booking(self, company_id: str, booking_id: str) -> list[SideEffect]:
         items = company_items(self._table, company_id, f"SIDE_EFFECT#{booking_id}#", consistent=True)
-        return [self._from_item(i) for i in items]
+        return [self.from_item(i) for i in items]
 
     def get(self, company_id: str, booking_id: str, kind: str) -> SideEffect | None:
         key = {"PK": keys.company_pk(company_id), "SK": side_effect_sk(booking_id, kind)}
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
-        return self._from_item(item) if item else None
+        return self.from_item(item) if item else None
 
     def due(self, now: datetime, limit: int = 100) -> list[SideEffect]:
         """Pending work due at or before `now`, oldest first (one Query on DueWorkByTime)."""
-        return [self._from_item(item) for item in due_items(self._table, DUE_KIND, now, limit)]
+        return [self.from_item(item) for item in due_items(self._table, DUE_KIND, now, limit)]
 
     # claims ---------------------------------------------------------------------------------
     def claim(self, effect: SideEffect, lease_until: datetime, now: datetime) -> SideEffect | None:
@@ -204,7 +204,7 @@ class SideEffectRepository:
         return item
 
     @staticmethod
-    def _from_item(item: dict[str, Any]) -> SideEffect:
+    def from_item(item: dict[str, Any]) -> SideEffect:
         data = plain(item)
         return SideEffect(
             company_id=data["company_id"], booking_id=data["booking_id"], kind=data["kind"],

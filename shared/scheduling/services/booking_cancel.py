@@ -9,6 +9,13 @@ provider refused. Opportunities are not touched.
 
 Cancelling a cancelled booking is a no-op (`already_cancelled`); `attended`, `late` and
 `no_show` bookings cannot be cancelled (409 INVALID_STATUS_TRANSITION).
+
+DynamoDB calls (docs/bookings.md, "Calls per cancel"): ONE consistent BatchGetItem reads the
+booking, its recorded work (one item per kind, so the keys are known) and its notetaker record;
+the transaction; one write per piece of work done at once (the cancellation email, the calendar
+delete); the Query that finds pending reminders (plus one write per pending one); and, only
+when the booking has a notetaker record, the bot's removal. A reschedule's cancel also retires
+the old management token inside its transaction.
 """
 
 from __future__ import annotations
@@ -20,7 +27,12 @@ from datetime import datetime
 from scheduling import wiring
 from scheduling.domain.models import Booking
 from scheduling.errors import Conflict, NotFound, ServiceUnavailable, ValidationFailed
+from scheduling.repositories import keys
+from scheduling.repositories.batch import batch_get
 from scheduling.repositories.bookings import LedgerConflict
+from scheduling.repositories.items import from_item
+from scheduling.repositories.notetaker import NotetakerRecord, notetaker_sk, record_from_item
+from scheduling.repositories.side_effects import KINDS, SideEffect, SideEffectRepository, side_effect_sk
 from scheduling.services import notetaker, reminders
 from scheduling.services.crm import cancelled_activity_entry
 from scheduling.services.side_effects import (
@@ -42,6 +54,8 @@ class CancelledBooking:
     booking: Booking
     already_cancelled: bool
     side_effects: Outcome | None = None
+    # False only when the cancel's own transaction checked that the booking has no notetaker record.
+    may_have_notetaker: bool = True
 
 
 def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: datetime, *,
@@ -53,7 +67,7 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
     bookings = wiring.bookings()
     effects_repo = side_effect_repository()
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        booking = bookings.get(company_id, booking_id)
+        booking, existing, notetaker_record = _read(company_id, booking_id)
         if booking is None:
             raise NotFound(f"No booking {booking_id}.")
         if booking.status == "cancelled":
@@ -65,13 +79,14 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
                 fix="Only confirmed bookings can be cancelled.",
                 details={"current_status": booking.status},
             )
-        existing = effects_repo.list_for_booking(company_id, booking_id)
         obsolete, new = cancelled_effects(booking, existing, reason, now, superseded_by)
+        retired = {"management_token": None} if superseded_by else {}  # the moved booking has its own link
         cancelled = without_unfinished_event(booking, obsolete).model_copy(update={
-            "status": "cancelled", "cancellation_reason": reason, "cancelled_at": now, "updated_at": now})
+            "status": "cancelled", "cancellation_reason": reason, "cancelled_at": now, "updated_at": now,
+            **retired})
         extra = [*(effects_repo.obsolete_entry(e, now) for e in obsolete),
                  *(effects_repo.put_entry(e) for e in new),
-                 *notetaker.cancel_entries(booking, now),
+                 *notetaker.cancel_entries(booking, notetaker_record, now),
                  cancelled_activity_entry(booking, reason, now)]
         try:
             bookings.cancel(cancelled, extra)
@@ -81,7 +96,23 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
             continue
         outcome = perform_all(new, cancelled, now)
         reminders.cancel_pending_reminders(company_id, booking_id, now=now)
-        notetaker.on_booking_cancelled(cancelled, now=now)  # deletes the bot; a crash or outage: bill_notetaker
-        return CancelledBooking(cancelled, already_cancelled=False, side_effects=outcome)
+        if notetaker_record is not None:  # none: the transaction checked there still was none
+            notetaker.on_booking_cancelled(cancelled, now=now)  # deletes the bot; a crash or outage: bill_notetaker
+        return CancelledBooking(cancelled, already_cancelled=False, side_effects=outcome,
+                                may_have_notetaker=notetaker_record is not None)
     raise ServiceUnavailable("The booking kept changing while we cancelled it; nothing was cancelled.",
                              fix="Retry in a few seconds.")
+
+
+def _read(company_id: str, booking_id: str) -> tuple[Booking | None, list[SideEffect], NotetakerRecord | None]:
+    """The booking, its recorded work and its notetaker record, read together and consistently."""
+    pk = keys.company_pk(company_id)
+    booking_key = (pk, keys.booking_sk(booking_id))
+    effect_keys = [(pk, side_effect_sk(booking_id, kind)) for kind in KINDS]
+    notetaker_key = (pk, notetaker_sk(booking_id))
+    found = batch_get(wiring.table(), [booking_key, *effect_keys, notetaker_key])
+    booking = found.get(booking_key)
+    record = found.get(notetaker_key)
+    return (from_item(Booking, booking) if booking else None,
+            [SideEffectRepository.from_item(found[key]) for key in effect_keys if key in found],
+            record_from_item(record) if record else None)

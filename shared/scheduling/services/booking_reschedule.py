@@ -83,7 +83,8 @@ def reschedule_booking(
             "The original booking could not be cancelled, so nothing was changed.", fix="Retry in a few seconds."
         ) from error
     previous = _retire_token(cancelled.booking, now)
-    _move_notetaker(old, new, now)
+    if cancelled.may_have_notetaker:
+        _move_notetaker(old, new, now)
     return RescheduledBooking(new, previous, created)
 
 

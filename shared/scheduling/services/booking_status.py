@@ -15,6 +15,12 @@ cannot both win; the loser re-reads and becomes a no-op or a 409), holding:
   mark time + `offset_minutes`.
 After the commit, notifications due now are sent at once through the reminder sender (a provider
 failure leaves them pending for the send_reminders job), and attended cancels pending reminders.
+
+DynamoDB calls of a late / no-show mark (docs/reminders.md, "Calls per mark"): the booking
+(GetItem, consistent), the company's configuration (ONE Query: event type, company, hosts for the
+notification), the transaction, and per notification one write per message sent (the last one
+with its finish). The notifications are committed already claimed, so no claim and no re-read of
+the booking follow the commit.
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ from scheduling.domain.models import Booking
 from scheduling.errors import Conflict, NotFound
 from scheduling.formatting import format_instant
 from scheduling.repositories import keys
+from scheduling.repositories.companies import CompanyConfig
 from scheduling.repositories.items import from_item
-from scheduling.services import reminders
+from scheduling.services import notifications, reminders
 
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "confirmed": ("attended", "late", "no_show"),
@@ -70,6 +77,7 @@ def mark(company_id: str, booking_id: str, target: str, now: datetime) -> MarkRe
     """Move the booking to `target` (attended | late | no_show) with its side effects."""
     table = wiring.table()
     client = table.meta.client
+    config = None
     for _ in range(_ATTEMPTS):
         item = table.get_item(Key={"PK": keys.company_pk(company_id), "SK": keys.booking_sk(booking_id)},
                               ConsistentRead=True).get("Item")
@@ -81,7 +89,9 @@ def mark(company_id: str, booking_id: str, target: str, now: datetime) -> MarkRe
         allowed = ALLOWED_TRANSITIONS.get(booking.status, ())
         if target not in allowed:
             raise _invalid_transition(booking.status, target)
-        plan = _plan(booking, target, now)
+        if config is None and target != "attended":  # attended sends nothing
+            config = wiring.companies().load_config(company_id)
+        plan = _plan(booking, target, now, config)
         try:
             client.transact_write_items(TransactItems=plan.writes)
         except client.exceptions.TransactionCanceledException:
@@ -92,7 +102,10 @@ def mark(company_id: str, booking_id: str, target: str, now: datetime) -> MarkRe
                        fix="Retry the request.")
     if target == "attended":
         reminders.cancel_pending_reminders(company_id, booking_id, now=now)
-    sent = sum(reminders.deliver_reminder(key, now).messages for key in plan.send_now)
+    sent = 0
+    if plan.send_now:
+        context = notifications.load_context(plan.booking, config=config)
+        sent = sum(reminders.send_claimed(put, context, now).messages for put in plan.send_now)
     return MarkResult(plan.booking, plan.activity_id, sent, plan.reminders_scheduled, changed=True)
 
 
@@ -101,11 +114,11 @@ class _Plan:
     booking: Booking
     activity_id: str
     writes: list[dict[str, Any]]
-    send_now: list[dict[str, str]]
+    send_now: list[dict[str, Any]]  # the notifications' Puts, committed claimed
     reminders_scheduled: int
 
 
-def _plan(booking: Booking, target: str, now: datetime) -> _Plan:
+def _plan(booking: Booking, target: str, now: datetime, config: CompanyConfig | None) -> _Plan:
     from scheduling.services.crm import crm_repository
 
     table_name = wiring.table().name
@@ -121,13 +134,14 @@ def _plan(booking: Booking, target: str, now: datetime) -> _Plan:
         "ExpressionAttributeValues": {":target": target, ":now": now.isoformat(), ":read": booking.status,
                                       ":activity": activity_id},
     }}]
-    event_type = wiring.companies().get_event_type(company_id, booking.event_type_id)
+    event_type = config.event_type(booking.event_type_id) if config else None
+    claim_id = str(uuid.uuid4())
     notifications: list[dict[str, Any]] = []
     scheduled: list[dict[str, Any]] = []
     if target == "late":
-        notifications = reminders.immediate_items(updated, event_type, "late", now)
+        notifications = reminders.immediate_items(updated, event_type, "late", now, claim_id)
     elif target == "no_show":
-        notifications = reminders.immediate_items(updated, event_type, "no_show", now)
+        notifications = reminders.immediate_items(updated, event_type, "no_show", now, claim_id)
         scheduled = reminders.rebooking_items(updated, event_type, now)
     elif target == "attended" and booking.deal_id:
         repo = crm_repository()
@@ -148,8 +162,7 @@ def _plan(booking: Booking, target: str, now: datetime) -> _Plan:
                                              when=when),
         "created_at": now.isoformat(),
     }))
-    send_now = [{"PK": e["Put"]["Item"]["PK"], "SK": e["Put"]["Item"]["SK"]} for e in notifications]
-    return _Plan(updated, activity_id, writes, send_now, len(scheduled))
+    return _Plan(updated, activity_id, writes, notifications, len(scheduled))
 
 
 def _activity_attribute(status: str) -> str:

@@ -205,16 +205,18 @@ def _delete_quietly(bot_id: str, booking_id: str) -> bool:
 
 
 # hooks for the booking services ---------------------------------------------------------------
-def cancel_entries(booking: Booking, now: datetime) -> list[dict[str, Any]]:
-    """TransactWriteItems entries that commit with a cancel, so removing its bot is recorded work.
+def cancel_entries(booking: Booking, record: NotetakerRecord | None, now: datetime) -> list[dict[str, Any]]:
+    """TransactWriteItems entries that commit with a cancel, so removing its bot is recorded work;
+    `record` is the booking's notetaker record as the cancel read it (None: it has none).
 
     A scheduled bot that has not joined yet becomes `delete_pending` on the retry index: the hook
     below deletes it right after the commit, and if the process dies first, bill_notetaker's retry
-    pass deletes it. A bot still waiting to be created is simply dropped.
+    pass deletes it. A bot still waiting to be created is simply dropped. No record: a check that
+    there is still none when the cancel commits (a bot attached meanwhile makes the cancel read
+    again), so the cancel need not look again afterwards.
     """
-    record = notetaker_records().get(booking.company_id, booking.id)
     if record is None:
-        return []
+        return [notetaker_records().absent_entry(booking.company_id, booking.id)]
     if record.state == "create_pending":
         return [notetaker_records().transition_entry(record, state="removed", now=now)]
     if record.state != "scheduled" or not record.bot_id or (record.join_at is not None and record.join_at <= now):

@@ -33,13 +33,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from scheduling import wiring
-from scheduling.domain.models import Booking, Company, EventType, NotificationRule, User
+from scheduling.domain.models import Booking, Company, NotificationRule, User
 from scheduling.formatting import format_date, format_time
 from scheduling.services.booking_input import try_normalise_phone
+
+if TYPE_CHECKING:
+    from scheduling.repositories.companies import CompanyConfig
 
 logger = logging.getLogger("scheduling.notifications")
 
@@ -189,31 +192,34 @@ def send_delivery(kind: str, delivery: Delivery, booking_id: str) -> str:
 
 
 def load_context(booking: Booking, *, event_type_slug: str | None = None,
-                 cache: dict[str, object] | None = None) -> NotificationContext | None:
-    """Company, event type and hosts of a booking (None when the company is gone)."""
-    cache = cache if cache is not None else {}
-    companies = wiring.companies()
+                 cache: dict[str, object] | None = None, config: CompanyConfig | None = None
+                 ) -> NotificationContext | None:
+    """Company, event type and hosts of a booking (None when the company is gone); taken from
+    `config` when the caller has already read the company's configuration (no read at all)."""
+    if config is not None:
+        company: Company | None = config.company
+        event_type = config.event_type(booking.event_type_id)
+        users = [config.user(uid) for uid in booking.host_user_ids]
+    else:
+        cache = cache if cache is not None else {}
+        companies = wiring.companies()
 
-    def cached(key: str, load):  # noqa: ANN001, ANN202 - tiny local memo
-        if key not in cache:
-            cache[key] = load()
-        return cache[key]
+        def cached(key: str, load):  # noqa: ANN001, ANN202 - tiny local memo
+            if key not in cache:
+                cache[key] = load()
+            return cache[key]
 
-    company = cached(f"company#{booking.company_id}", lambda: companies.get(booking.company_id))
-    if company is None:
-        return None
-    event_type: EventType | None = cached(
-        f"event_type#{booking.company_id}#{booking.event_type_id}",
-        lambda: companies.get_event_type(booking.company_id, booking.event_type_id))
-    hosts = tuple(
-        user for user in (
-            cached(f"user#{booking.company_id}#{uid}", lambda uid=uid: companies.get_user(booking.company_id, uid))
-            for uid in booking.host_user_ids)
-        if user is not None)
+        company = cached(f"company#{booking.company_id}", lambda: companies.get(booking.company_id))
+        if company is None:
+            return None
+        event_type = cached(f"event_type#{booking.company_id}#{booking.event_type_id}",
+                            lambda: companies.get_event_type(booking.company_id, booking.event_type_id))
+        users = [cached(f"user#{booking.company_id}#{uid}", lambda uid=uid: companies.get_user(booking.company_id, uid))
+                 for uid in booking.host_user_ids]
     return NotificationContext(
         booking=booking,
         company=company,
         event_type_name=event_type.name if event_type else booking.event_type_name,
         event_type_slug=event_type.slug if event_type else (event_type_slug or booking.event_type_id),
-        hosts=hosts,
+        hosts=tuple(user for user in users if user is not None),
     )

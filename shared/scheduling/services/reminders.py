@@ -75,8 +75,9 @@ def reminder_key(company_id: str, booking_id: str, kind: str, n: int) -> dict[st
 # -- scheduling -------------------------------------------------------------------------------
 
 def reminder_put(booking: Booking, kind: str, n: int, rule: NotificationRule, due_at: datetime,
-                 event_type_slug: str, now: datetime) -> dict[str, Any]:
-    """The TransactWriteItems Put of one pending reminder."""
+                 event_type_slug: str, now: datetime, *, claim_id: str | None = None) -> dict[str, Any]:
+    """The TransactWriteItems Put of one pending reminder; with `claim_id`, one already claimed
+    (`sending`, lease from `now`), so the run that commits it sends it without a claim of its own."""
     item = {
         **reminder_key(booking.company_id, booking.id, kind, n),
         "type": "reminder",
@@ -93,6 +94,9 @@ def reminder_put(booking: Booking, kind: str, n: int, rule: NotificationRule, du
         "created_at": keys.utc_iso(now),
         **keys.due_work(DUE_KIND, due_at, f"{booking.id}#{kind}#{n}"),
     }
+    if claim_id is not None:
+        item.update({"state": "sending", "claim_id": claim_id, "lease_until": keys.utc_iso(now + LEASE),
+                     "attempts": 1})
     return {"Put": {"TableName": wiring.table().name, "Item": item}}
 
 
@@ -131,13 +135,17 @@ def rebooking_items(booking: Booking, event_type: EventType | None, marked_at: d
     ]
 
 
-def immediate_items(booking: Booking, event_type: EventType | None, kind: str,
-                    now: datetime) -> list[dict[str, Any]]:
-    """`late` / `no_show` notifications as reminders due now (sent at once, retried by the job)."""
+def immediate_items(booking: Booking, event_type: EventType | None, kind: str, now: datetime,
+                    claim_id: str) -> list[dict[str, Any]]:
+    """`late` / `no_show` notifications as reminders due now, committed already claimed by
+    `claim_id`: the mark's own transaction is the claim, so `send_claimed` sends them right after
+    the commit; if that run dies, the lease runs out and the job sends them (at-least-once, as for
+    any claim)."""
     if event_type is None:
         return []
     rules = getattr(event_type.booking_notifications, kind)
-    return [reminder_put(booking, kind, n, rule, now, event_type.slug, now) for n, rule in enumerate(rules)]
+    return [reminder_put(booking, kind, n, rule, now, event_type.slug, now, claim_id=claim_id)
+            for n, rule in enumerate(rules)]
 
 
 # -- reading and cancelling -------------------------------------------------------------------
@@ -235,6 +243,23 @@ def deliver_reminder(key: dict[str, str], now: datetime, *, cache: dict[str, obj
     context = notifications.load_context(booking, event_type_slug=item.get("event_type_slug"), cache=cache)
     if context is None:
         return claim.finish("skipped", reason="company_missing")
+    return _send(claim, item, context)
+
+
+def send_claimed(put: dict[str, Any], context: notifications.NotificationContext, now: datetime) -> Outcome:
+    """Send a reminder that was committed already claimed (`reminder_put(..., claim_id=)`), in the
+    same transaction that gave `context.booking` its status: no claim and no re-read of the booking
+    are needed, since both were settled by that commit."""
+    item = put["Put"]["Item"]
+    claim = _Claim(wiring.table(), {"PK": item["PK"], "SK": item["SK"]}, item["claim_id"], now)
+    return _send(claim, item, context)
+
+
+def _send(claim: _Claim, item: dict[str, Any], context: notifications.NotificationContext) -> Outcome:
+    """Send the deliveries of a claimed reminder not yet recorded. Each accepted message is recorded
+    before the next one is sent, the last one together with the finish (one write fewer, the same
+    at-most-once: no message is sent while an earlier one is unrecorded)."""
+    kind = item["kind"]
     rule = NotificationRule.model_validate(item["rule"])
     done = set(item.get("delivered") or []) | set(item.get("failed_deliveries") or [])
     sent = 0
@@ -242,20 +267,20 @@ def deliver_reminder(key: dict[str, str], now: datetime, *, cache: dict[str, obj
     for delivery in notifications.deliveries(kind, rule, context, _app_base_url()):
         if delivery.key in done:
             continue
+        if not claim.flush():
+            return Outcome("busy", sent)
         try:
-            notifications.send_delivery(kind, delivery, booking.id)
+            notifications.send_delivery(kind, delivery, context.booking.id)
         except ProviderUnavailable as error:
             if error.retryable:
                 retry_error = error.message
-                logger.warning("reminder %s: %s will be retried: %s", key["SK"], delivery.key, error.message)
+                logger.warning("reminder %s: %s will be retried: %s", item["SK"], delivery.key, error.message)
                 continue
-            logger.error("reminder %s: %s refused for good: %s", key["SK"], delivery.key, error.message)
-            if not claim.record(delivery.key, failed=True):
-                return Outcome("busy", sent)
+            logger.error("reminder %s: %s refused for good: %s", item["SK"], delivery.key, error.message)
+            claim.record(delivery.key, failed=True)
             continue
         sent += 1
-        if not claim.record(delivery.key):
-            return Outcome("busy", sent)
+        claim.record(delivery.key)
     if retry_error is None:
         return claim.finish("sent", messages=sent)
     if int(item.get("attempts", 1)) >= MAX_ATTEMPTS:
@@ -265,27 +290,43 @@ def deliver_reminder(key: dict[str, str], now: datetime, *, cache: dict[str, obj
 
 
 class _Claim:
-    """Writes allowed only while this run still holds the item's claim."""
+    """Writes allowed only while this run still holds the item's claim. Deliveries noted with
+    `record` are written by the next write: `flush` (before another message goes out), `finish`
+    or `release`."""
 
     def __init__(self, table: Any, key: dict[str, str], claim_id: str, now: datetime) -> None:
         self._table, self._key, self._claim_id, self._now = table, key, claim_id, now
         self._client = table.meta.client
+        self._unrecorded: dict[str, list[str]] = {}
 
     def _update(self, expression: str, values: dict[str, Any], names: dict[str, str] | None = None) -> bool:
+        sets, values = self._recording(values)
+        if sets:
+            expression = _with_sets(expression, sets) if expression else f"SET {sets}"
         try:
             self._table.update_item(
                 Key=self._key, UpdateExpression=expression, ConditionExpression="claim_id = :claim",
                 ExpressionAttributeValues={":claim": self._claim_id, **values},
                 **({"ExpressionAttributeNames": names} if names else {}))
+            self._unrecorded.clear()
             return True
         except self._client.exceptions.ConditionalCheckFailedException:
             logger.warning("reminder %s: claim lost (lease expired and another run took it)", self._key["SK"])
             return False
 
-    def record(self, delivery_key: str, *, failed: bool = False) -> bool:
-        attribute = "failed_deliveries" if failed else "delivered"
-        return self._update(f"SET {attribute} = list_append(if_not_exists({attribute}, :empty), :one)",
-                            {":empty": [], ":one": [delivery_key]})
+    def _recording(self, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        sets = []
+        for attribute, delivered in self._unrecorded.items():
+            sets.append(f"{attribute} = list_append(if_not_exists({attribute}, :empty), :{attribute})")
+            values = {**values, ":empty": [], f":{attribute}": delivered}
+        return ", ".join(sets), values
+
+    def record(self, delivery_key: str, *, failed: bool = False) -> None:
+        self._unrecorded.setdefault("failed_deliveries" if failed else "delivered", []).append(delivery_key)
+
+    def flush(self) -> bool:
+        """Write what `record` noted (nothing to write: True at no cost)."""
+        return self._update("", {}) if self._unrecorded else True
 
     def finish(self, state: str, *, reason: str | None = None, messages: int = 0) -> Outcome:
         values: dict[str, Any] = {":state": state, ":now": keys.utc_iso(self._now), ":ttl": _ttl(self._now)}
@@ -307,6 +348,12 @@ class _Claim:
         ok = self._update("SET #state = :pending, last_error = :error, DueWorkByTimeSK = :next "
                           "REMOVE claim_id, lease_until", values, {"#state": "state"})
         return Outcome("retry" if ok else "busy", messages)
+
+
+def _with_sets(expression: str, sets: str) -> str:
+    """`expression` ("SET … [REMOVE …]") with `sets` added to its SET clause."""
+    head, separator, tail = expression.partition(" REMOVE ")
+    return f"{head}, {sets}{separator}{tail}"
 
 
 def _ttl(now: datetime) -> int:

@@ -44,20 +44,22 @@ NOT_CANCELLED = "Nothing has been cancelled."
 NOT_CHANGED = "Nothing has been changed; the booking is still at its original time."
 
 
-def answer_cancel(company_id: str, body: str | None, now: datetime) -> VoiceAnswer:
+def answer_cancel(company_id: str, body: str | None, now: datetime, *, company: Company | None = None) -> VoiceAnswer:
+    """`company`: when the caller has read it already (the route, checking the signature)."""
     try:
         request = parse_voice_body(body)
     except DomainError as error:
         return VoiceAnswer(_failure(CANCEL_FAILED, error, NOT_CANCELLED))
     try:
-        return answer_once(company_id, request, "cancel-booking", now, lambda: cancel(company_id, request, now))
+        return answer_once(company_id, request, "cancel-booking", now, lambda: cancel(company_id, request, now, company=company))
     except Exception:
         logger.exception("voice cancel-booking crashed")
         return VoiceAnswer(failed_text(CANCEL_FAILED, CRASHED, [f"What to do: {CRASH_FIX}."]), remember=False)
 
 
 def answer_reschedule(
-    company_id: str, body: str | None, now: datetime, *, cancel_old: Callable | None = None
+    company_id: str, body: str | None, now: datetime, *, cancel_old: Callable | None = None,
+    company: Company | None = None,
 ) -> VoiceAnswer:
     try:
         request = parse_voice_body(body)
@@ -65,15 +67,15 @@ def answer_reschedule(
         return VoiceAnswer(_failure(RESCHEDULE_FAILED, error, NOT_CHANGED))
     try:
         return answer_once(company_id, request, "reschedule-booking", now,
-                           lambda: reschedule(company_id, request, now, cancel_old=cancel_old))
+                           lambda: reschedule(company_id, request, now, cancel_old=cancel_old, company=company))
     except Exception:
         logger.exception("voice reschedule-booking crashed")
         return VoiceAnswer(failed_text(RESCHEDULE_FAILED, CRASHED, [f"What to do: {CRASH_FIX}."]), remember=False)
 
 
-def cancel(company_id: str, request: VoiceRequest, now: datetime) -> VoiceAnswer:
+def cancel(company_id: str, request: VoiceRequest, now: datetime, *, company: Company | None = None) -> VoiceAnswer:
     try:
-        chosen = _choose(company_id, request, now, CANCEL_FAILED, NOTHING_CANCELLED, NOT_CANCELLED)
+        chosen = _choose(company_id, request, now, CANCEL_FAILED, NOTHING_CANCELLED, NOT_CANCELLED, company)
         if isinstance(chosen, VoiceAnswer):
             return chosen
         result = cancel_booking(company_id, chosen.id, request.text("reason"), now)
@@ -83,11 +85,11 @@ def cancel(company_id: str, request: VoiceRequest, now: datetime) -> VoiceAnswer
 
 
 def reschedule(company_id: str, request: VoiceRequest, now: datetime, *,
-               cancel_old: Callable | None = None) -> VoiceAnswer:
+               cancel_old: Callable | None = None, company: Company | None = None) -> VoiceAnswer:
     tz: ZoneInfo | None = None
     asked: datetime | None = None
     try:
-        chosen = _choose(company_id, request, now, RESCHEDULE_FAILED, NOTHING_CHANGED, NOT_CHANGED)
+        chosen = _choose(company_id, request, now, RESCHEDULE_FAILED, NOTHING_CHANGED, NOT_CHANGED, company)
         if isinstance(chosen, VoiceAnswer):
             return chosen
         new_slot = request.text("new_slot")
@@ -105,9 +107,9 @@ def reschedule(company_id: str, request: VoiceRequest, now: datetime, *,
 
 
 def _choose(company_id: str, request: VoiceRequest, now: datetime, prefix: str, which_first_line: str,
-            nothing_done: str) -> Booking | VoiceAnswer:
+            nothing_done: str, company: Company | None) -> Booking | VoiceAnswer:
     """The booking to act on, or the answer to give instead (the list to choose from, or why not)."""
-    company = _company(company_id)
+    company = company or _company(company_id)
     phone = caller_phone(request, company)
     upcoming = upcoming_bookings(company_id, phone, now)
     if not upcoming:

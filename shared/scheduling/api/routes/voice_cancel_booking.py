@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from scheduling.api.app import requires
-from scheduling.api.voice_app import text_response, voice_request
+from scheduling.api.voice_app import text_response, voice_call
 from scheduling.voice.manage_tools import answer_cancel
 
 router = Router()
@@ -14,5 +14,5 @@ router = Router()
 
 @router.post("/scheduling/voice/cancel-booking", middlewares=[requires("scheduling:write")])
 def voice_cancel_booking_route() -> Response:
-    company_id, body, now = voice_request(router)
-    return text_response(router, answer_cancel(company_id, body, now))
+    company, body, now = voice_call(router)
+    return text_response(router, answer_cancel(company.id, body, now, company=company))
