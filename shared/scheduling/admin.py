@@ -33,7 +33,7 @@ from scheduling.errors import Conflict, DomainError, NotFound, ValidationFailed
 from scheduling.services.auth import hash_api_key
 from scheduling.timezones import resolve_timezone
 
-SCOPES = ("company:read", "company:write", "scheduling:read", "scheduling:write", "admin")
+SCOPES = ("company:read", "company:write", "scheduling:read", "scheduling:write", "scheduling:delete", "admin")
 DEFAULT_PER_MINUTE = 60
 DEFAULT_PER_DAY = 10_000
 KEY_PREFIX = "tp_live_"

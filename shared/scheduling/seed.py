@@ -45,7 +45,7 @@ def _zone_name(value: str) -> str:
 
 class SeedApiKey(_Strict):
     key: str = Field(min_length=8)
-    scopes: list[Literal["company:read", "company:write", "scheduling:read", "scheduling:write", "admin"]]
+    scopes: list[Literal["company:read", "company:write", "scheduling:read", "scheduling:write", "scheduling:delete", "admin"]]
     rate_limit_per_minute: int | None = Field(default=None, gt=0)
     rate_limit_per_day: int | None = Field(default=None, gt=0)
 

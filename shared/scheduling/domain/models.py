@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Scope = Literal["company:read", "company:write", "scheduling:read", "scheduling:write", "admin"]
+Scope = Literal["company:read", "company:write", "scheduling:read", "scheduling:write", "scheduling:delete", "admin"]
 BookingStatus = Literal["confirmed", "cancelled", "attended", "late", "no_show"]
 SchedulingType = Literal["round_robin", "collective"]
 # `online`: the host calendar's own meeting (Meet for Google hosts, Teams for Microsoft hosts).

@@ -140,8 +140,13 @@ class BookingRepository:
         event_type_id: str | None,
         limit: int,
         cursor: str | None,
+        host_id: str | None = None,
+        contact_id: str | None = None,
+        customer_id: str | None = None,
+        deal_id: str | None = None,
     ) -> BookingPage:
-        """Bookings by start ascending; filters on status/event type keep paging until `limit`."""
+        """Bookings by start ascending; filters keep paging the tenant's own index partition until
+        `limit` (a Query with a FilterExpression, never a Scan: see docs/agent-surface.md)."""
         low = keys.utc_iso(starts_from) if starts_from else "0000"
         high = keys.utc_iso(starts_before) if starts_before else "9999"
         condition = Key("BookingsByStartPK").eq(keys.company_pk(company_id)) & Key("BookingsByStartSK").between(
@@ -153,6 +158,11 @@ class BookingRepository:
             filters.append(Attr("status").eq(status))
         if event_type_id:
             filters.append(Attr("event_type_id").eq(event_type_id))
+        if host_id:
+            filters.append(Attr("host_user_ids").contains(host_id))
+        for name, value in (("contact_id", contact_id), ("customer_id", customer_id), ("deal_id", deal_id)):
+            if value:
+                filters.append(Attr(name).eq(value))
         if filters:
             expression = filters[0]
             for extra in filters[1:]:

@@ -20,6 +20,11 @@ class BookingFilters:
     date_to: date | None = None
     limit: int = 25
     after: str | None = None
+    # The /scheduling/* family's filters (contract §9); same query, more conditions.
+    host_id: str | None = None
+    contact_id: str | None = None
+    customer_id: str | None = None
+    deal_id: str | None = None
 
 
 def list_bookings(company_id: str, filters: BookingFilters) -> BookingPage:
@@ -39,6 +44,10 @@ def list_bookings(company_id: str, filters: BookingFilters) -> BookingPage:
         starts_before=starts_before,
         status=filters.status,
         event_type_id=filters.event_type_id,
+        host_id=filters.host_id,
+        contact_id=filters.contact_id,
+        customer_id=filters.customer_id,
+        deal_id=filters.deal_id,
         limit=filters.limit,
         cursor=filters.after,
     )

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, json_response, requires
 from scheduling.api.presenters import booking_json
 from scheduling.api.schemas import BookingOut, DocModel, documented
@@ -51,6 +52,13 @@ def public_booking(booking: Booking) -> dict:
     return {k: v for k, v in booking_json(booking).items() if k not in _HIDDEN}
 
 
+@router.post(
+    "/scheduling/bookings/<booking_id>/cancel",
+    operation_id="scheduling_cancel_booking",
+    summary="Cancel a booking: frees the slot, deletes the calendar event, emails the booker",
+    middlewares=[requires(*family.WRITE)],
+    responses=documented(200, CancelResponse, 404, 409),
+)
 @router.post(
     "/scheduling-bookings/<booking_id>/cancel",
     summary="Cancel a booking: frees the slot, deletes the calendar event, emails the booker",

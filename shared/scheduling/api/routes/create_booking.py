@@ -9,8 +9,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from pydantic import BaseModel, ConfigDict, Field
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, json_response, requires
 from scheduling.api.schemas import AttendeeOut, DocModel, documented
+from scheduling.errors import MissingFields
 from scheduling.services.booking_create import (
     AttendeeInput,
     CreateBookingInput,
@@ -105,6 +107,64 @@ def to_input(body: CreateBookingBody) -> CreateBookingInput:
     responses=documented(201, CreateBookingResponse, 404, 409, 410, 503),
 )
 def create_booking_route(body: Annotated[CreateBookingBody, Body()]):  # noqa: ANN201 - a typed Response would be validated as a model
+    return book_once(body)
+
+
+class SchedulingCreateBookingBody(BaseModel):
+    """The /scheduling/* family's create (contract §9); the §3 flat body's names are accepted too."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    event_type_id: str | None = Field(default=None, max_length=200)
+    event_type_slug: str | None = Field(default=None, max_length=200)
+    event_type_name: str | None = Field(default=None, max_length=200)
+    start_time: str | None = Field(default=None, max_length=64, description="ISO 8601 instant with offset.",
+                                   examples=["2026-12-01T09:00:00+11:00"])
+    date: str | None = Field(default=None, max_length=40, description="Instead of start_time: YYYY-MM-DD.")
+    time: str | None = Field(default=None, max_length=40, description="Instead of start_time: HH:MM.")
+    timezone: str | None = Field(default=None, max_length=200, description="The invitee's zone; default Australia/Sydney.")
+    invitee_email: str | None = Field(default=None, max_length=320, examples=["sarah@example.com"])
+    invitee_name: str | None = Field(default=None, max_length=200, examples=["Sarah Jones"])
+    email: str | None = Field(default=None, max_length=320, description="Same as invitee_email.")
+    fullName: str | None = Field(default=None, max_length=200, description="Same as invitee_name.")  # noqa: N815
+    phone: str | None = Field(default=None, max_length=40)
+    notes: str | None = Field(default=None, max_length=5000, description="Same as message.")
+    message: str | None = Field(default=None, max_length=5000)
+    company_name: str | None = Field(default=None, max_length=_TEXT)
+    contact_id: str | None = Field(default=None, max_length=64, description="Accepted; the CRM contact is matched by email.")
+    deal_id: str | None = Field(default=None, max_length=64, description="Accepted; the opportunity follows the event type.")
+    attendees: list[AttendeeIn] | None = Field(default=None, max_length=20)
+
+    def flat(self) -> CreateBookingBody:
+        """The §3 body this one means; MISSING_FIELDS names the family's fields when absent."""
+        if self.start_time:
+            day, at = family.local_date_time(self.start_time, self.timezone, "start_time")
+        else:
+            day, at = self.date, self.time
+        email = self.invitee_email or self.email
+        name = self.invitee_name or self.fullName
+        missing = [field for field, value in (("start_time", day and at), ("invitee_email", email),
+                                              ("invitee_name", name)) if not value]
+        if missing:
+            raise MissingFields(f"Required fields are missing: {', '.join(missing)}.", details={"fields": missing})
+        return CreateBookingBody(
+            event_type_id=self.event_type_id, event_type_slug=self.event_type_slug,
+            event_type_name=self.event_type_name, date=day, time=at, timezone=self.timezone, fullName=name,
+            email=email, phone=self.phone, message=self.notes or self.message, company_name=self.company_name,
+            attendees=self.attendees)
+
+
+@router.post(
+    "/scheduling/bookings",
+    summary="Book a slot (TrustPager's /scheduling/* field names: start_time, invitee_email, invitee_name, notes)",
+    middlewares=[requires(*family.WRITE)],
+    responses=documented(201, CreateBookingResponse, 404, 409, 503),
+)
+def create_scheduling_booking_route(body: Annotated[SchedulingCreateBookingBody, Body()]):  # noqa: ANN201
+    return book_once(body.flat())
+
+
+def book_once(body: CreateBookingBody):  # noqa: ANN201 - a Response
     company_id = current_principal().company_id
     key = idempotency_key_from(dict(router.current_event.headers or {}))
 

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, requires
 from scheduling.api.routes.event_types_common import (
     CreateEventTypeBody,
@@ -22,6 +23,13 @@ from scheduling.services.idempotency import idempotency_key_from, run_once
 router = Router()
 
 
+@router.post(
+    "/scheduling/event-types",
+    operation_id="scheduling_create_event_type",
+    summary="Create an event type (slug generated from the name when absent; 409 when taken)",
+    middlewares=[requires(*family.WRITE)],
+    responses=documented(201, EventTypeResponse, 409),
+)
 @router.post(
     "/scheduled-event-types",
     summary="Create an event type (slug generated from the name when absent; 409 when taken)",

@@ -6,6 +6,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, requires
 from scheduling.api.routes.event_types_common import ID_PATTERN, DeleteEventTypeResponse, event_type_json
 from scheduling.api.schemas import documented
@@ -14,6 +15,13 @@ from scheduling.services.event_type_admin import delete_event_type
 router = Router()
 
 
+@router.delete(
+    "/scheduling/event-types/<event_type_id>",
+    operation_id="scheduling_delete_event_type",
+    summary="Delete an event type, or deactivate it (is_active false) when bookings name it",
+    middlewares=[requires(*family.DELETE)],
+    responses=documented(200, DeleteEventTypeResponse, 404),
+)
 @router.delete(
     "/scheduled-event-types/<event_type_id>",
     summary="Delete an event type, or deactivate it (is_active false) when bookings name it",

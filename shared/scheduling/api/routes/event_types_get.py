@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, requires
 from scheduling.api.routes.event_types_common import ID_PATTERN, EventTypeResponse, event_type_json
 from scheduling.api.schemas import documented
@@ -13,6 +14,13 @@ from scheduling.services.event_type_admin import get_event_type
 router = Router()
 
 
+@router.get(
+    "/scheduling/event-types/<event_type_id>",
+    operation_id="scheduling_get_event_type",
+    summary="One event type with every field",
+    middlewares=[requires(*family.READ)],
+    responses=documented(200, EventTypeResponse, 404),
+)
 @router.get(
     "/scheduled-event-types/<event_type_id>",
     summary="One event type with every field",

@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, requires
 from scheduling.api.routes.event_types_common import EventTypeList, event_type_json
 from scheduling.api.schemas import documented
@@ -13,6 +14,13 @@ from scheduling.services.event_type_admin import list_event_types
 router = Router()
 
 
+@router.get(
+    "/scheduling/event-types",
+    operation_id="scheduling_list_event_types",
+    summary="List the company's event types (active and inactive), one page at a time",
+    middlewares=[requires(*family.READ)],
+    responses=documented(200, EventTypeList),
+)
 @router.get(
     "/scheduled-event-types",
     summary="List the company's event types (active and inactive), one page at a time",

@@ -5,6 +5,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, requires
 from scheduling.api.presenters import booking_json
 from scheduling.api.schemas import BookingDetailResponse, documented
@@ -13,6 +14,13 @@ from scheduling.services.booking_queries import get_booking
 router = Router()
 
 
+@router.get(
+    "/scheduling/bookings/<booking_id>",
+    operation_id="scheduling_get_booking",
+    summary="One booking with its event type",
+    middlewares=[requires(*family.READ)],
+    responses=documented(200, BookingDetailResponse, 404),
+)
 @router.get(
     "/scheduling-bookings/<booking_id>",
     summary="One booking with its event type",

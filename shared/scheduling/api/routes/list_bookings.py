@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, requires
 from scheduling.api.presenters import booking_json
 from scheduling.api.schemas import BookingList, documented
@@ -32,7 +33,33 @@ def list_bookings_route(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     after: Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")] = None,
 ) -> dict:
-    filters = BookingFilters(status, event_type_id, date_from, date_to, limit, after)
+    return bookings_page(BookingFilters(status, event_type_id, date_from, date_to, limit, after))
+
+
+@router.get(
+    "/scheduling/bookings",
+    summary="List bookings, sorted by start time (TrustPager's /scheduling/* field names)",
+    middlewares=[requires(*family.READ)],
+    responses=documented(200, BookingList),
+)
+def list_scheduling_bookings_route(
+    status: Annotated[Literal["confirmed", "cancelled", "attended", "late", "no_show"] | None, Query()] = None,
+    event_type_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    from_: Annotated[date | None, Query(alias="from", description="Inclusive, company time zone")] = None,
+    to: Annotated[date | None, Query(description="Inclusive, company time zone")] = None,
+    host_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    contact_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    customer_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    deal_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    after: Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")] = None,
+) -> dict:
+    return bookings_page(BookingFilters(status, event_type_id, from_, to, limit, after,
+                                        host_id, contact_id, customer_id, deal_id))
+
+
+def bookings_page(filters: BookingFilters) -> dict:
+    limit = filters.limit
     page = list_bookings(current_principal().company_id, filters)
     return {
         "data": [booking_json(b) for b in page.bookings],

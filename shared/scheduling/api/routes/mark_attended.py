@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import create_model
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, requires
 from scheduling.api.presenters import booking_json
 from scheduling.api.schemas import BookingOut, DocModel, documented
@@ -72,6 +73,13 @@ def run_mark(route_router: Router, operation: str, booking_id: str,
     return body
 
 
+@router.post(
+    "/scheduling/bookings/<booking_id>/mark-attended",
+    operation_id="scheduling_mark_attended",
+    summary="Mark a booking attended (clears the opportunity's next action, cancels pending reminders)",
+    middlewares=[requires(*family.WRITE)],
+    responses=documented(200, MarkResponse, 404, 409),
+)
 @router.post(
     "/scheduling-bookings/<booking_id>/mark-attended",
     summary="Mark a booking attended (clears the opportunity's next action, cancels pending reminders)",

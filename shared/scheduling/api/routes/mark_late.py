@@ -6,6 +6,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from scheduling.api import family
 from scheduling.api.app import requires
 from scheduling.api.routes.mark_attended import BOOKING_ID, MarkResponse, run_mark
 from scheduling.api.schemas import documented
@@ -14,6 +15,13 @@ from scheduling.services.booking_status import mark_late
 router = Router()
 
 
+@router.post(
+    "/scheduling/bookings/<booking_id>/mark-late",
+    operation_id="scheduling_mark_late",
+    summary="Mark a booking late (sends the event type's late notifications)",
+    middlewares=[requires(*family.WRITE)],
+    responses=documented(200, MarkResponse, 404, 409),
+)
 @router.post(
     "/scheduling-bookings/<booking_id>/mark-late",
     summary="Mark a booking late (sends the event type's late notifications)",

@@ -12,9 +12,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel, ConfigDict, Field
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, json_response, requires
 from scheduling.api.routes.cancel_booking import ID_PATTERN, CancelledBookingOut, public_booking
 from scheduling.api.schemas import DocModel, documented
+from scheduling.services.booking_queries import get_booking
 from scheduling.services.booking_reschedule import reschedule_booking
 from scheduling.services.idempotency import idempotency_key_from, run_once
 
@@ -50,6 +52,39 @@ def reschedule_booking_route(
     booking_id: Annotated[str, Path(pattern=ID_PATTERN)],
     body: Annotated[RescheduleBody, Body()],
 ):  # noqa: ANN201 - a typed Response would be validated as a model
+    return reschedule_once(booking_id, body)
+
+
+class SchedulingRescheduleBody(BaseModel):
+    """The /scheduling/* family's reschedule (contract §9)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    slot: str = Field(max_length=64, description="ISO 8601 instant with offset, or 'YYYY-MM-DD HH:MM' in `timezone`.",
+                      examples=["2026-12-02T10:00:00+11:00"])
+    timezone: str | None = Field(default=None, max_length=64, description="Default: the booking's time zone")
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+@router.post(
+    "/scheduling/bookings/<booking_id>/reschedule",
+    summary="Move a confirmed booking to `slot` (TrustPager's /scheduling/* field names)",
+    middlewares=[requires(*family.WRITE)],
+    responses=documented(201, RescheduleResponse, 404, 409, 503),
+)
+def reschedule_scheduling_booking_route(
+    booking_id: Annotated[str, Path(pattern=ID_PATTERN)],
+    body: Annotated[SchedulingRescheduleBody, Body()],
+):  # noqa: ANN201 - a typed Response would be validated as a model
+    zone = body.timezone
+    if zone is None and "T" in body.slot:
+        # An instant is read in the booking's own zone, the one the service keeps when none is sent.
+        zone = get_booking(current_principal().company_id, booking_id)[0].timezone
+    day, at = family.split_slot(body.slot, zone)
+    return reschedule_once(booking_id, RescheduleBody(date=day, time=at, timezone=zone, reason=body.reason))
+
+
+def reschedule_once(booking_id: str, body: RescheduleBody):  # noqa: ANN201 - a Response
     company_id = current_principal().company_id
     key = idempotency_key_from(dict(router.current_event.headers or {}))
 

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import Field
 
+from scheduling.api import family
 from scheduling.api.app import current_principal, requires
 from scheduling.api.schemas import DocModel, documented
 from scheduling.services.notetaker import schedule_notetaker
@@ -33,6 +34,20 @@ class NotetakerScheduledResponse(DocModel):
     meta: CreditsMeta
 
 
+@router.post(
+    "/scheduling/bookings/<booking_id>/notetaker",
+    operation_id="scheduling_schedule_notetaker",
+    summary="Attach the notetaker bot to a booking's Google Meet",
+    description=(
+        "Registers a bot that joins 60 seconds before the start and records the meeting. Idempotent: a "
+        "repeat returns the same bot_id with already_scheduled true. Errors, in this order: 403 "
+        "NOTETAKER_DISABLED, 409 NO_MEETING_LINK, 409 BOOKING_CANCELLED, 409 MEETING_ENDED, 403 "
+        "INSUFFICIENT_CREDITS (23 credits × duration minutes needed); 502 NOTETAKER_PROVIDER_ERROR when "
+        "the provider fails. After the meeting, 23 credits per recorded minute (rounded up) are billed once."
+    ),
+    middlewares=[requires(*family.WRITE)],
+    responses=documented(200, NotetakerScheduledResponse, 403, 404, 409, 502, 503),
+)
 @router.post(
     "/scheduling-bookings/<booking_id>/notetaker",
     summary="Attach the notetaker bot to a booking's Google Meet",

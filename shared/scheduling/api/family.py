@@ -1,0 +1,45 @@
+"""The `/scheduling/*` path family (contract §9): its scope rules and its field names, mapped at the edge.
+
+The family's routes sit beside the `/scheduling-bookings` ones in the same route modules and call
+the same services; only what the caller sends is translated here (an ISO instant into the date and
+time the services take, `working_hours` into `weekly_hours`…). No booking rule lives in this file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from scheduling.errors import ValidationFailed
+from scheduling.timezones import resolve_timezone
+
+# Either family's scope admits a request of this family (contract §9).
+READ = ("scheduling:read", "company:read")
+WRITE = ("scheduling:write", "company:write")
+DELETE = (*WRITE, "scheduling:delete")
+
+INSTANT_EXPECTED = "an ISO 8601 instant with its offset, e.g. 2026-12-01T09:00:00+11:00"
+
+
+def parse_instant(value: str, field: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed(field, INSTANT_EXPECTED) from None
+    if instant.tzinfo is None:
+        raise ValidationFailed(field, INSTANT_EXPECTED, message=f"'{field}' has no UTC offset.")
+    return instant
+
+
+def local_date_time(value: str, timezone_name: str | None, field: str) -> tuple[str, str]:
+    """The instant as `YYYY-MM-DD`, `HH:MM` in the caller's time zone (the services' default when absent),
+    so the booking keeps the same zone as if the flat date/time/timezone had been sent."""
+    local = parse_instant(value, field).astimezone(resolve_timezone(timezone_name))
+    return local.date().isoformat(), local.strftime("%H:%M")
+
+
+def split_slot(value: str, timezone_name: str | None, field: str = "slot") -> tuple[str, str]:
+    """`slot` as sent to reschedule: an ISO instant, or the local `YYYY-MM-DD HH:MM` of `timezone`."""
+    text = value.strip()
+    if len(text) == 16 and text[10] == " ":  # "YYYY-MM-DD HH:MM": the service checks both formats
+        return text[:10], text[11:]
+    return local_date_time(text, timezone_name, field)
