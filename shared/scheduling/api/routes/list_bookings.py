@@ -44,13 +44,13 @@ def list_bookings_route(
 )
 def list_scheduling_bookings_route(
     status: Annotated[Literal["confirmed", "cancelled", "attended", "late", "no_show"] | None, Query()] = None,
-    event_type_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    event_type_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
     from_: Annotated[date | None, Query(alias="from", description="Inclusive, company time zone")] = None,
     to: Annotated[date | None, Query(description="Inclusive, company time zone")] = None,
-    host_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    contact_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    customer_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
-    deal_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    host_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
+    contact_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
+    customer_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
+    deal_id: Annotated[str | None, Query(pattern=UUID_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     after: Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")] = None,
 ) -> dict:
