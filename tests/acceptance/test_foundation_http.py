@@ -97,13 +97,34 @@ def test_filters_by_status_event_type_and_company_days(api):
     ("query", "field"),
     [("limit=0", "limit"), ("limit=101", "limit"), ("limit=ten", "limit"), ("status=done", "status"),
      ("date_from=2026-13-01", "date_from"), ("after=not-a-cursor", "after"),
-     ("date_from=2027-01-02&date_to=2027-01-01", "date_to")],
+     ("date_from=2027-01-02&date_to=2027-01-01", "date_to"), ("event_type_id=not-a-uuid", "event_type_id"),
+     ("date_to=yesterday", "date_to"), ("status=", "status")],
 )
 def test_malformed_filters_are_400_validation_errors_naming_the_field(api, query, field):
     result = api.get(f"/v1/scheduling-bookings?{query}", key=RO_KEY)
     assert result.status == 400, result.text
     assert result.json["error"]["code"] == "VALIDATION_ERROR"
     assert result.json["error"]["details"]["field"] == field
+
+
+def test_an_event_type_filter_in_upper_case_is_still_the_same_uuid(api):
+    by_type = api.get(f"/v1/scheduling-bookings?event_type_id={CONSULT_ID.upper()}", key=RO_KEY)
+    assert by_type.status == 200, by_type.text
+
+
+def test_the_local_server_names_its_database_and_logs_one_line_per_request(api):
+    backend = api.get("/_local/backend").json
+    assert backend["database"] in ("dynamodb-local", "moto")
+    assert (backend["endpoint"] or "").startswith("http://127.0.0.1:") == (backend["database"] == "dynamodb-local")
+    result = api.get("/v1/scheduling-bookings?limit=1", key=RO_KEY)
+    request_id = result.headers["X-Request-Id"]
+    log = api.log_path.read_text()
+    assert "Booking page: http://127.0.0.1:" in log and "/_local/jobs/send_reminders" in log
+    lines = [line for line in log.splitlines() if request_id in line]
+    assert len(lines) == 1
+    method, path, status, ms, logged_id = lines[0].split(" ")
+    assert (method, path, status, logged_id) == ("GET", "/v1/scheduling-bookings?limit=1", "200", request_id)
+    assert ms.endswith("ms") and int(ms[:-2]) >= 0
 
 
 def test_unknown_routes_and_methods_get_the_envelope(api):

@@ -6,7 +6,9 @@
                                                         (the new booking carries the new token)
 
 Only a confirmed booking that has not started offers actions; a cancelled (or attended, late,
-missed) booking shows its state and nothing to press. Times are in the booker's time zone.
+missed) booking shows its state and nothing to press, except that a cancelled one links to the event
+type's booking page to book again. Times are in the booker's time zone; the picker opens on the
+booking's own day.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class ManagePage:
     company: Company
     booking: Booking
     token: str
+    booker_name: str
     event_type_name: str
     host_names: list[str]
     date_label: str  # Tuesday, 1 December 2026
@@ -47,6 +50,7 @@ class ManagePage:
     has_started: bool
     picker: Picker | None
     picker_note: str | None  # why no times can be offered (e.g. the event type is no longer bookable)
+    book_again_slug: str | None = None  # a cancelled booking's event type, while it can still be booked
 
 
 def manage_page(company_slug: str, token: str, now: datetime, *, day: str | None = None,
@@ -61,11 +65,12 @@ def view_of(managed: ManagedBooking, token: str, now: datetime, *, day: str | No
     tz = ZoneInfo(booking.timezone)
     has_started = booking.starts_at <= now
     can_change = booking.status == "confirmed" and not has_started
+    local_start = booking.starts_at.astimezone(tz)
     picker, note = None, None
     if can_change:
         try:
-            picker = build_picker(company.id, booking.event_type_id, tz, now, day=day, start=start,
-                                  exclude=booking.starts_at)
+            picker = build_picker(company.id, booking.event_type_id, tz, now,
+                                  day=day or local_start.date().isoformat(), start=start, exclude=booking.starts_at)
         except DomainError as error:
             if error.code == "EVENT_TYPE_NOT_FOUND":
                 note = "This appointment type can no longer be booked online, so it cannot be moved here."
@@ -73,9 +78,9 @@ def view_of(managed: ManagedBooking, token: str, now: datetime, *, day: str | No
                 note = "We could not load the free times just now. Please reload the page in a minute."
             else:
                 raise
-    local_start = booking.starts_at.astimezone(tz)
     return ManagePage(
-        company=company, booking=booking, token=token, event_type_name=booking.event_type_name,
+        company=company, booking=booking, token=token, booker_name=booking.booker_name,
+        event_type_name=booking.event_type_name,
         host_names=host_names(company.id, booking.host_user_ids),
         date_label=format_date(local_start.date()),
         time_label=f"{format_time(local_start)} – {format_time(booking.ends_at, tz)}",
@@ -83,7 +88,15 @@ def view_of(managed: ManagedBooking, token: str, now: datetime, *, day: str | No
         status_label=STATUS_LABELS.get(booking.status, booking.status),
         meet_link=booking.join_link if booking.status == "confirmed" else None,
         can_change=can_change, has_started=has_started, picker=picker, picker_note=note,
+        book_again_slug=_bookable_slug(company.id, booking.event_type_id) if booking.status == "cancelled" else None,
     )
+
+
+def _bookable_slug(company_id: str, event_type_id: str) -> str | None:
+    from scheduling import wiring
+
+    event_type = wiring.companies().get_event_type(company_id, event_type_id)
+    return event_type.slug if event_type is not None and event_type.offers_slots else None
 
 
 def _require_changeable(booking: Booking, now: datetime) -> None:

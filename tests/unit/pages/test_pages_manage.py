@@ -84,6 +84,33 @@ def test_a_cancelled_booking_shows_its_state_and_offers_nothing_to_press(workspa
     assert "<form" not in page.text and "Move my booking" not in page.text
 
 
+def test_the_page_names_whose_booking_it_is(workspace, browser):
+    page = browser.get(manage_path(token_of(COMPANY_ID, booking_id(1))))
+    assert page.status == 200
+    assert '<dd data-field="booker">Booker 1</dd>' in page.text
+
+
+def test_a_cancelled_booking_links_to_the_booking_page_to_book_again(workspace, browser):
+    path = manage_path(token_of(COMPANY_ID, booking_id(3)))  # seeded as cancelled
+    page = browser.get(path)
+    assert '<a href="../free-consultation" data-action="book-again">Book a new time</a>' in page.text
+    # the relative link, resolved against the manage page's address, is the event type's booking page
+    booking_page = browser.get("/book/harbour-physio/free-consultation")
+    assert booking_page.status == 200 and "Free Consultation" in booking_page.text
+
+
+def test_the_picker_opens_on_the_bookings_own_day_not_the_first_day_with_times(workspace, browser):
+    booking = wiring.bookings().get(COMPANY_ID, booking_id(2))  # Wednesday of next week, 2 PM Sydney
+    own_day = booking.starts_at.astimezone(ZoneInfo("Australia/Sydney")).date().isoformat()
+    page = browser.get(manage_path(booking.management_token))
+    assert page.status == 200
+    days = page.text.split('aria-current="date"')
+    assert len(days) == 2, "exactly one day is highlighted"
+    assert days[1].startswith(f' data-date="{own_day}"')
+    first_offered = page.text.split('data-date="', 1)[1].split('"', 1)[0]
+    assert first_offered < own_day  # earlier days have times too: the highlight is not just the first
+
+
 def test_cancelling_from_the_page_frees_the_time_and_sends_the_cancellation_email(workspace, browser):
     booking = wiring.bookings().get(COMPANY_ID, booking_id(0))
     local = booking.starts_at.astimezone(ZoneInfo("Australia/Sydney"))
