@@ -116,6 +116,11 @@ def test_bad_values_are_validation_errors_naming_the_field_and_what_fits(aws, fi
     assert error.details["expected"]
 
 
+@pytest.mark.parametrize("location", ["online", "teams"])
+def test_the_online_and_teams_locations_of_contract_11_are_accepted(workspace, location):
+    assert create(location=location).location == location
+
+
 def test_hosts_must_be_users_of_the_company_and_the_error_names_the_host(workspace):
     olive = "8d2e4b10-3c5f-4a8e-b1d2-0e9f8a7b6c09"  # a user of the other company
     error = error_of(create, **{"booking_assigned_user_ids": [JANE_ID, olive]})
