@@ -267,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # Management and rebooking links in local emails should open this server's own pages.
     os.environ.setdefault("APP_BASE_URL", f"http://{args.host}:{args.port}")
+    # A person watching events locally points a subscription at http://127.0.0.1 (docs/webhooks.md).
+    os.environ.setdefault("WEBHOOKS_LOCAL_RECEIVERS", "on")
     local_aws.apply_local_env()
     try:
         # The JVM boots while Python imports every handler (the two take about as long).

@@ -17,6 +17,8 @@ _BACKENDS = {
     "email_backend": ("local", "ses"),
     "sms_backend": ("local", "sns"),
     "notetaker_backend": ("local", "http"),
+    # `on` (make run): webhook receivers at http(s)://127.0.0.1 or localhost are allowed (docs/webhooks.md).
+    "webhooks_local_receivers": ("off", "on"),
 }
 _MIN_LENGTHS = {"table_name": 3, "page_secret": 16}
 _AUTH_CACHE_RANGE = (0, 3600)
@@ -42,6 +44,7 @@ class Settings(NamedTuple):
     # from Secrets Manager (PAGE_SECRET_ARN); the default only serves the local server and tests.
     page_secret: str = "local-booker-pages-secret-not-for-production"
     page_secret_arn: str | None = None
+    webhooks_local_receivers: Literal["off", "on"] = "off"
 
     def validated(self) -> Settings:
         """These settings, or ValueError naming the environment variable of the first bad value."""
@@ -85,6 +88,7 @@ _ENV_NAMES = {
     "auth_cache_seconds": "AUTH_CACHE_SECONDS",
     "page_secret": "PAGE_SECRET",
     "page_secret_arn": "PAGE_SECRET_ARN",
+    "webhooks_local_receivers": "WEBHOOKS_LOCAL_RECEIVERS",
 }
 
 

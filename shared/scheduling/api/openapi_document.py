@@ -44,6 +44,15 @@ DOCUMENTED_ROUTERS = (
     "availability_settings_put",
     "list_users",
     "schedule_notetaker",
+    "webhooks_create",
+    "webhooks_list",
+    "webhooks_get",
+    "webhooks_update",
+    "webhooks_delete",
+    "webhooks_rotate",
+    "webhooks_test",
+    "webhooks_deliveries",
+    "webhooks_redeliver",
 )
 
 

@@ -136,9 +136,11 @@ class NotetakerRepository:
 
     def commit_scheduled(self, *, company_id: str, booking_id: str, token: str | None, bot_id: str,
                          meeting_url: str, join_at: datetime, starts_at: datetime, ends_at: datetime,
-                         bill_at: datetime, now: datetime, state_expected: str = "claimed") -> None:
+                         bill_at: datetime, now: datetime, state_expected: str = "claimed",
+                         extra: list[dict[str, Any]] = ()) -> None:  # type: ignore[assignment]
         """Record the bot and put it on the billing index, and set `notetaker_bot_id` on a booking that
-        is still not cancelled, in one transaction. Raises LostRecord when either condition fails."""
+        is still not cancelled, in one transaction (with `extra`, its webhook event). Raises
+        LostRecord when either condition fails."""
         names = {"#state": "state"}
         values: dict[str, Any] = {
             ":scheduled": "scheduled", ":bot": bot_id, ":url": meeting_url, ":join": join_at.isoformat(),
@@ -168,7 +170,7 @@ class NotetakerRepository:
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":bot": bot_id, ":now": now.isoformat(), ":cancelled": "cancelled"},
         }
-        self._transact([{"Update": record_update}, {"Update": booking_update}])
+        self._transact([{"Update": record_update}, {"Update": booking_update}, *extra])
 
     def set_booking_bot_id(self, company_id: str, booking_id: str, bot_id: str) -> None:
         """Repair `notetaker_bot_id` on a booking whose item was rewritten without it."""

@@ -33,7 +33,7 @@ from scheduling.repositories.bookings import LedgerConflict
 from scheduling.repositories.items import from_item
 from scheduling.repositories.notetaker import NotetakerRecord, notetaker_sk, record_from_item
 from scheduling.repositories.side_effects import KINDS, SideEffect, SideEffectRepository, side_effect_sk
-from scheduling.services import notetaker, reminders
+from scheduling.services import notetaker, reminders, webhooks
 from scheduling.services.crm import cancelled_activity_entry
 from scheduling.services.side_effects import (
     Outcome,
@@ -59,8 +59,11 @@ class CancelledBooking:
 
 
 def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: datetime, *,
-                   superseded_by: str | None = None) -> CancelledBooking:
-    """`superseded_by`: the reschedule's new booking, which carries this booking's invitation on."""
+                   superseded_by: str | None = None, replacement: Booking | None = None,
+                   announce: bool = True) -> CancelledBooking:
+    """`superseded_by`: the reschedule's new booking, which carries this booking's invitation on.
+    `replacement`: that new booking; the cancel then records `booking.rescheduled` instead of
+    `booking.cancelled` (one event per change). `announce=False` records none (a rollback)."""
     reason = (reason or "").strip() or None
     if reason and len(reason) > MAX_REASON_LENGTH:
         raise ValidationFailed("cancellation_reason", f"at most {MAX_REASON_LENGTH} characters")
@@ -88,12 +91,15 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
                  *(effects_repo.put_entry(e) for e in new),
                  *notetaker.cancel_entries(booking, notetaker_record, now),
                  cancelled_activity_entry(booking, reason, now)]
+        event = _cancel_event(cancelled, replacement, now) if announce else None
+        extra += webhooks.entries(event)
         try:
             bookings.cancel(cancelled, extra)
         except LedgerConflict:
             # Cancelled by someone else, or a calendar insert finished meanwhile: read again.
             logger.info("cancel of %s raced on attempt %d; re-reading", booking_id, attempt)
             continue
+        webhooks.dispatch(event)
         outcome = perform_all(new, cancelled, now)
         reminders.cancel_pending_reminders(company_id, booking_id, now=now)
         if notetaker_record is not None:  # none: the transaction checked there still was none
@@ -116,3 +122,9 @@ def _read(company_id: str, booking_id: str) -> tuple[Booking | None, list[SideEf
     return (from_item(Booking, booking) if booking else None,
             [SideEffectRepository.from_item(found[key]) for key in effect_keys if key in found],
             record_from_item(record) if record else None)
+
+
+def _cancel_event(cancelled: Booking, replacement: Booking | None, now: datetime) -> webhooks.PendingEvent:
+    if replacement is None:
+        return webhooks.booking_event("booking.cancelled", cancelled, now)
+    return webhooks.booking_event("booking.rescheduled", replacement, now, previous_booking_id=cancelled.id)

@@ -33,7 +33,7 @@ from scheduling.errors import Conflict, InvalidTimezone, ServiceUnavailable
 from scheduling.formatting import format_instant, format_instant_no_year
 from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered_range, utc_days
 from scheduling.repositories.companies import CompanyConfig
-from scheduling.services import availability, holds, reminders
+from scheduling.services import availability, holds, reminders, webhooks
 from scheduling.services.booking_input import check_attendee_emails, check_email, check_text_lengths, normalise_phone
 from scheduling.services.crm import BookerDetails, lookup_keys, plan_booked
 from scheduling.services.event_types import require_identifier, resolve_event_type
@@ -110,10 +110,11 @@ _REASON_TEXT = {
 
 
 def create_booking(company_id: str, request: CreateBookingInput, now: datetime, *,
-                   config: CompanyConfig | None = None) -> CreatedBooking:
+                   config: CompanyConfig | None = None, announce: bool = True) -> CreatedBooking:
     """Validate, book and record everything; raises scheduling.errors exceptions only.
 
-    `config`: the company's configuration when the caller has just read it (saves that Query)."""
+    `config`: the company's configuration when the caller has just read it (saves that Query).
+    `announce`: record the `booking.created` webhook event (a reschedule sends its own instead)."""
     day = availability.parse_request_date(request.date, "date")
     at = availability.parse_request_time(request.time, "time")
     require_identifier(request.event_type_id, request.event_type_slug, request.event_type_name)
@@ -171,15 +172,18 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
                                              "deal_id": crm.deal_id})
         hosts = {h.id: h for h in snapshot.hosts}
         effects = booked_effects(booking, event_type, [hosts[h] for h in host_ids if h in hosts], company.slug, now)
+        event = webhooks.booking_event("booking.created", booking, now) if announce else None
         span = buffered_range(booking)
         guard = availability.ledger_guard(snapshot, host_ids, span, consumed_hold=request.hold_id)
         extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
                  *reminders.reminder_items_for_new_booking(booking, event_type, company, now),
-                 *(holds.consume_entries(hold, booking.id, guard, now) if hold else ())]
+                 *(holds.consume_entries(hold, booking.id, guard, now) if hold else ()),
+                 *webhooks.entries(event)]
         if not commit_guarded(partial(wiring.bookings().insert, booking, extra_items=extra), guard, span, company_id=company_id,
                               host_ids=host_ids, own_id=booking_id, now=now, consumed_hold=request.hold_id):
             logger.info("booking %s lost a race on attempt %d; re-reading", booking_id, attempt)
             continue
+        webhooks.dispatch(event)
         outcome = perform_all(effects, booking, now)
         if outcome.meet_link:
             booking = booking.model_copy(update=meeting_fields(outcome.meet_link, outcome.meeting_provider))

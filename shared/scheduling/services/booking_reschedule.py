@@ -70,10 +70,11 @@ def reschedule_booking(
             fix="Only confirmed bookings can be rescheduled; make a new booking instead.",
             details={"current_status": old.status},
         )
-    created = create_booking(company_id, _same_booker(old, date, time, timezone or old.timezone), now)
+    created = create_booking(company_id, _same_booker(old, date, time, timezone or old.timezone), now,
+                             announce=False)
     new = created.booking
     try:
-        cancelled = cancel(company_id, old.id, reason or "Rescheduled", now, superseded_by=new.id)
+        cancelled = cancel(company_id, old.id, reason or "Rescheduled", now, superseded_by=new.id, replacement=new)
     except Exception as error:
         _roll_back(company_id, new, now)
         if isinstance(error, DomainError):
@@ -101,7 +102,7 @@ def _same_booker(old: Booking, date: str, time: str, timezone: str) -> CreateBoo
 
 def _roll_back(company_id: str, new: Booking, now: datetime) -> None:
     try:
-        cancel_booking(company_id, new.id, ROLLBACK_REASON, now)
+        cancel_booking(company_id, new.id, ROLLBACK_REASON, now, announce=False)
     except Exception:  # the caller now holds two bookings: loud in the logs, the answer still fails
         logger.exception("ROLLBACK FAILED: booking %s stays confirmed after a failed reschedule", new.id)
 

@@ -38,7 +38,7 @@ from scheduling.formatting import format_instant
 from scheduling.repositories import keys
 from scheduling.repositories.companies import CompanyConfig
 from scheduling.repositories.items import from_item
-from scheduling.services import notifications, reminders
+from scheduling.services import notifications, reminders, webhooks
 
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "confirmed": ("attended", "late", "no_show"),
@@ -100,6 +100,7 @@ def mark(company_id: str, booking_id: str, target: str, now: datetime) -> MarkRe
     else:
         raise Conflict("The booking kept changing while it was being marked.", code="CONFLICT",
                        fix="Retry the request.")
+    webhooks.dispatch(plan.event)
     if target == "attended":
         reminders.cancel_pending_reminders(company_id, booking_id, now=now)
     sent = 0
@@ -116,6 +117,7 @@ class _Plan:
     writes: list[dict[str, Any]]
     send_now: list[dict[str, Any]]  # the notifications' Puts, committed claimed
     reminders_scheduled: int
+    event: webhooks.PendingEvent
 
 
 def _plan(booking: Booking, target: str, now: datetime, config: CompanyConfig | None) -> _Plan:
@@ -162,7 +164,9 @@ def _plan(booking: Booking, target: str, now: datetime, config: CompanyConfig | 
                                              when=when),
         "created_at": now.isoformat(),
     }))
-    return _Plan(updated, activity_id, writes, notifications, len(scheduled))
+    event = webhooks.booking_event(f"booking.{target}", updated, now)
+    writes.append(event.entry)
+    return _Plan(updated, activity_id, writes, notifications, len(scheduled), event)
 
 
 def _activity_attribute(status: str) -> str:

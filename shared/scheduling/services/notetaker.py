@@ -30,6 +30,7 @@ from scheduling.domain.models import Booking
 from scheduling.errors import DomainError, NotFound, ServiceUnavailable
 from scheduling.formatting import format_instant, format_time
 from scheduling.repositories.notetaker import RETRY, LostRecord, NotetakerRecord, NotetakerRepository
+from scheduling.services import webhooks
 
 logger = logging.getLogger("scheduling.notetaker")
 
@@ -160,14 +161,17 @@ def _create_bot(booking: Booking, token: str, balance: int, now: datetime) -> No
         records.release(booking.company_id, booking.id, token)
         raise
     try:
+        event = _scheduled_event(booking, bot_id, join_at, now)
         records.commit_scheduled(company_id=booking.company_id, booking_id=booking.id, token=token, bot_id=bot_id,
                                  meeting_url=booking.join_link, join_at=join_at, starts_at=booking.starts_at,
-                                 ends_at=booking.ends_at, bill_at=booking.ends_at + BILL_AFTER_END, now=now)
+                                 ends_at=booking.ends_at, bill_at=booking.ends_at + BILL_AFTER_END, now=now,
+                                 extra=webhooks.entries(event))
     except LostRecord:
         # The booking was cancelled (or deleted) while the bot was being created: undo it.
         _delete_quietly(bot_id, booking.id)
         records.release(booking.company_id, booking.id, token)
         raise _cancelled(booking.id) from None
+    webhooks.dispatch(event)
     record = NotetakerRecord(company_id=booking.company_id, booking_id=booking.id, state="scheduled",
                              bot_id=bot_id, join_at=join_at)
     return _answer(booking, record, balance, already=False)
@@ -300,16 +304,24 @@ def create_pending_bot(record: NotetakerRecord, booking: Booking, now: datetime)
         notetaker_records().transition(record, state="create_pending", now=now, due=(RETRY, now + RETRY_DELAY),
                                        attempts=record.attempts + 1, last_error=error.message)
         return False
+    event = _scheduled_event(booking, bot_id, join_at, now)
     try:
         notetaker_records().commit_scheduled(
             company_id=booking.company_id, booking_id=booking.id, token=None, bot_id=bot_id,
             meeting_url=booking.join_link, join_at=join_at, starts_at=booking.starts_at,
             ends_at=booking.ends_at, bill_at=booking.ends_at + BILL_AFTER_END, now=now,
-            state_expected="create_pending")
+            state_expected="create_pending", extra=webhooks.entries(event))
     except LostRecord:
         _delete_quietly(bot_id, booking.id)
         raise
+    webhooks.dispatch(event)
     return True
+
+
+def _scheduled_event(booking: Booking, bot_id: str, join_at: datetime, now: datetime) -> webhooks.PendingEvent:
+    scheduled = booking.model_copy(update={"notetaker_bot_id": bot_id, "updated_at": now})
+    return webhooks.booking_event("notetaker.scheduled", scheduled, now,
+                                  notetaker={"bot_id": bot_id, "join_at": join_at.isoformat()})
 
 
 def _remove_bot(record: NotetakerRecord, now: datetime, **attributes: Any) -> str:
