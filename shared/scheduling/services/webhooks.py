@@ -115,6 +115,7 @@ def dispatch(*events: PendingEvent | None) -> None:
 
 # ------------------------------------------------------------------------------------------------
 # background work
+THREAD_PREFIX = "webhooks"
 _pool: ThreadPoolExecutor | None = None
 _in_flight: set[Future[Any]] = set()
 
@@ -122,11 +123,18 @@ _in_flight: set[Future[Any]] = set()
 def _submit(function: Callable[..., Any], *args: Any) -> Future[Any]:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="webhooks")
+        _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix=THREAD_PREFIX)
     future = _pool.submit(function, *args)
     _in_flight.add(future)
     future.add_done_callback(_in_flight.discard)
     return future
+
+
+def on_delivery_thread() -> bool:
+    """True on the background workers (tests count a request's own DynamoDB calls without them)."""
+    import threading
+
+    return threading.current_thread().name.startswith(THREAD_PREFIX)
 
 
 def wait_for_deliveries(timeout: float = 30.0) -> None:
