@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ _authenticator: Authenticator | None = None
 # The caller of the request being served. A ContextVar rather than router.context: one Router can be
 # mounted in several resolvers (its function's and the OpenAPI one) in the same process.
 _current_principal: ContextVar[Principal] = ContextVar("current_principal")
+_preadmitted: ContextVar[Principal | None] = ContextVar("preadmitted_principal", default=None)
 
 
 def authenticator() -> Authenticator:
@@ -74,10 +76,24 @@ def json_response(status: int, body: dict, replayed: bool) -> Response:
     return Response(status_code=status, content_type="application/json", body=json.dumps(body), headers=headers)
 
 
+@contextmanager
+def admitted_as(principal: Principal) -> Iterator[None]:
+    """Serve routes in process for a caller already authenticated and counted (the MCP server's tool
+    calls): scopes are still checked, the request is not counted a second time."""
+    token = _preadmitted.set(principal)
+    try:
+        yield
+    finally:
+        _preadmitted.reset(token)
+
+
 def _admit(app: APIGatewayRestResolver, scopes: tuple[str, ...]) -> Principal:
     from scheduling.services.auth import require_scope
     from scheduling.services.rate_limits import enforce_rate_limits
 
+    if (principal := _preadmitted.get(None)) is not None:
+        require_scope(principal, *scopes)
+        return principal
     principal = authenticator().authenticate(dict(app.current_event.headers or {}))
     observability.bind(company_id=principal.company_id)
     enforce_rate_limits(principal, datetime.now(UTC))  # before any work (contract §1)

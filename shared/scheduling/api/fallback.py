@@ -39,6 +39,7 @@ KNOWN_ROUTES: dict[str, set[str]] = {
     "/v1/scheduling/voice/{event_type_id}/book": {"POST"},
     "/v1/scheduling/voice/cancel-booking": {"POST"},
     "/v1/scheduling/voice/reschedule-booking": {"POST"},
+    "/v1/mcp": {"POST"},
     # the /scheduling/* family (contract §9)
     "/v1/scheduling/bookings": {"GET", "POST"},
     "/v1/scheduling/bookings/{booking_id}": {"GET"},
