@@ -10,7 +10,8 @@ from mcp.client.streamable_http import streamable_http_client
 from tests.support.seeds import CONSULT_ID, RO_KEY, RW_KEY, next_weekday, sydney
 
 THURSDAY = next_weekday(3, weeks_ahead=3)
-WRITE_TOOLS = {"create_booking", "cancel_booking", "reschedule_booking", "mark_booking_attended", "mark_booking_late",
+WRITE_TOOLS = {"hold_slot", "release_hold",
+               "create_booking", "cancel_booking", "reschedule_booking", "mark_booking_attended", "mark_booking_late",
                "mark_booking_no_show", "schedule_notetaker_for_booking"}
 READ_TOOLS = {"list_bookings", "get_booking", "get_available_slots", "check_slot_availability",
               "list_scheduled_event_types", "get_scheduling_availability"}
@@ -104,3 +105,25 @@ def test_no_key_is_http_401_with_www_authenticate(api) -> None:
                         headers={"Accept": "application/json, text/event-stream"})
     assert response.status == 401
     assert response.headers.get("WWW-Authenticate") == "Bearer"
+
+
+def test_hold_slot_keeps_it_from_others_and_create_with_hold_id_books_it(api) -> None:
+    start = sydney(THURSDAY, 14)
+
+    async def conversation(session):  # noqa: ANN001, ANN202
+        held = await session.call_tool("hold_slot", {"event_type_id": CONSULT_ID, "start_time": start})
+        hold_id = held.structured_content["hold_id"]
+        booking = {"event_type_id": CONSULT_ID, "start_time": start, "invitee_name": "Ana", "timezone": "NSW"}
+        taken = await session.call_tool("create_booking", {**booking, "invitee_email": "someone@example.com"})
+        booked = await session.call_tool("create_booking", {**booking, "invitee_email": "ana@example.com",
+                                                            "hold_id": hold_id})
+        second = await session.call_tool("hold_slot", {"event_type_id": CONSULT_ID, "start_time": sydney(THURSDAY, 15)})
+        released = await session.call_tool("release_hold", {"hold_id": second.structured_content["hold_id"]})
+        return held, taken, booked, released
+
+    held, taken, booked, released = converse(api, RW_KEY, conversation)
+    assert not held.is_error, held.content[0].text
+    assert taken.is_error and taken.content[0].text.startswith("SLOT_UNAVAILABLE:")
+    assert taken.structured_content["error"]["details"]["reason"] == "held"
+    assert not booked.is_error, booked.content[0].text
+    assert not released.is_error and released.content[0].text.startswith("Released")

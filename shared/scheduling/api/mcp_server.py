@@ -4,7 +4,7 @@ Built on the official `mcp` SDK's low-level `Server` and its `StreamableHTTPSess
 choice and its costs are in docs/mcp.md. Two things are particular to Lambda:
 - the SDK (and its pydantic protocol models) is imported on the first MCP request, not at cold import;
 - a session manager's `run()` may be entered only once per instance, so each invocation makes its own
-  manager around the one cached `Server` (a warm container would otherwise fail on its 2nd request).
+  manager and `Server` (both cheap; a warm container keeping one manager would fail on its 2nd request).
 A tool call is the family's route of the same operation, resolved in process with the caller's key
 already admitted (see `tool_call`): one implementation of every rule, one rate-limit count per request.
 """
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 _FAMILY_ROUTE_MODULES = (
     "list_bookings", "get_booking", "create_booking", "cancel_booking", "reschedule_booking", "available_slots",
     "check_availability", "mark_attended", "mark_late", "mark_no_show", "schedule_notetaker", "event_types_list",
-    "availability_settings_get",
+    "availability_settings_get", "create_hold", "release_hold",
 )
 
 
@@ -43,11 +43,13 @@ def tool_call(tool: mcp_tools.Tool, arguments: dict[str, Any], event: dict[str, 
 
     arguments = dict(arguments or {})
     path = tool.path
-    if "{booking_id}" in path:
-        booking_id = str(arguments.pop("booking_id", "") or "")
-        if not booking_id:
-            return True, "MISSING_FIELDS: booking_id is required.\nFix: Send the booking's id as booking_id.", None
-        path = path.replace("{booking_id}", booking_id)
+    for name in ("booking_id", "hold_id"):
+        placeholder = "{" + name + "}"
+        if placeholder in path:
+            value = str(arguments.pop(name, "") or "")
+            if not value:
+                return True, f"MISSING_FIELDS: {name} is required.\nFix: Send the id as {name}.", None
+            path = path.replace(placeholder, value)
     query = {k: str(v) for k, v in arguments.items() if v is not None} if tool.query else None
     headers = {k: v for k, v in (event.get("headers") or {}).items()
                if k.lower() in ("authorization", "x-api-key", "idempotency-key")}

@@ -109,6 +109,18 @@ TOOLS: tuple[Tool, ...] = (
          query=True),
 )
 
+# Slot holds (contract §10): the JSON endpoints of the holds service, which has no /scheduling/* twin.
+TOOLS += (
+    Tool("hold_slot",
+         "Keep a slot for a few minutes (default 300 s, 30-900) while the invitee decides: nobody else can book it. "
+         "Then call create_booking with the same start_time and hold_id, or release_hold.",
+         "POST", "/scheduling-bookings/holds", family.WRITE,
+         _model_schema(f"{_ROUTES}.create_hold.CreateHoldBody")),
+    Tool("release_hold", "Give a held slot back at once (it would free itself at expires_at anyway).",
+         "DELETE", "/scheduling-bookings/holds/{hold_id}", family.WRITE,
+         _plain({"hold_id": {"type": "string", "description": "hold_id from hold_slot"}}, ("hold_id",))),
+)
+
 BY_NAME = {tool.name: tool for tool in TOOLS}
 
 
@@ -144,6 +156,11 @@ def result_text(tool: Tool, data: Any) -> str:
                  for d in (availability.get("dates") or [])[:5]]
         return "\n".join([f"{availability.get('total_available_slots', 0)} free slots "
                           f"({availability.get('timezone')}).", *lines])
+    if tool.name == "hold_slot" and "hold_id" in data:
+        return (f"Held {data.get('formatted')} until {data.get('expires_at')} (hold_id {data['hold_id']}). "
+                "Book it with create_booking and this hold_id.")
+    if tool.name == "release_hold":
+        return "Released: the slot is free again."
     if tool.name == "schedule_notetaker_for_booking":
         return str(data.get("message") or f"Notetaker {data.get('bot_id')} scheduled.")
     if tool.name == "get_booking":

@@ -134,6 +134,8 @@ class SchedulingCreateBookingBody(BaseModel):
     contact_id: str | None = Field(default=None, max_length=64, description="Accepted; the CRM contact is matched by email.")
     deal_id: str | None = Field(default=None, max_length=64, description="Accepted; the opportunity follows the event type.")
     attendees: list[AttendeeIn] | None = Field(default=None, max_length=20)
+    hold_id: str | None = Field(default=None, max_length=100,
+                                description="A hold on this slot (contract §10): books it and consumes the hold.")
 
     def flat(self) -> CreateBookingBody:
         """The §3 body this one means; MISSING_FIELDS names the family's fields when absent."""
@@ -151,7 +153,7 @@ class SchedulingCreateBookingBody(BaseModel):
             event_type_id=self.event_type_id, event_type_slug=self.event_type_slug,
             event_type_name=self.event_type_name, date=day, time=at, timezone=self.timezone, fullName=name,
             email=email, phone=self.phone, message=self.notes or self.message, company_name=self.company_name,
-            attendees=self.attendees)
+            attendees=self.attendees, hold_id=self.hold_id)
 
 
 @router.post(
