@@ -34,30 +34,27 @@ class NotetakerScheduledResponse(DocModel):
     meta: CreditsMeta
 
 
+_DESCRIPTION = (
+    "Registers a bot that joins 60 seconds before the start and records the meeting. Idempotent: a "
+    "repeat returns the same bot_id with already_scheduled true. Errors, in this order: 403 "
+    "NOTETAKER_DISABLED, 409 NO_MEETING_LINK, 409 BOOKING_CANCELLED, 409 MEETING_ENDED, 403 "
+    "INSUFFICIENT_CREDITS (23 credits × duration minutes needed); 502 NOTETAKER_PROVIDER_ERROR when "
+    "the provider fails. After the meeting, 23 credits per recorded minute (rounded up) are billed once."
+)
+
+
 @router.post(
     "/scheduling/bookings/<booking_id>/notetaker",
     operation_id="scheduling_schedule_notetaker",
     summary="Attach the notetaker bot to a booking's Google Meet",
-    description=(
-        "Registers a bot that joins 60 seconds before the start and records the meeting. Idempotent: a "
-        "repeat returns the same bot_id with already_scheduled true. Errors, in this order: 403 "
-        "NOTETAKER_DISABLED, 409 NO_MEETING_LINK, 409 BOOKING_CANCELLED, 409 MEETING_ENDED, 403 "
-        "INSUFFICIENT_CREDITS (23 credits × duration minutes needed); 502 NOTETAKER_PROVIDER_ERROR when "
-        "the provider fails. After the meeting, 23 credits per recorded minute (rounded up) are billed once."
-    ),
+    description=_DESCRIPTION,
     middlewares=[requires(*family.WRITE)],
     responses=documented(200, NotetakerScheduledResponse, 403, 404, 409, 502, 503),
 )
 @router.post(
     "/scheduling-bookings/<booking_id>/notetaker",
     summary="Attach the notetaker bot to a booking's Google Meet",
-    description=(
-        "Registers a bot that joins 60 seconds before the start and records the meeting. Idempotent: a "
-        "repeat returns the same bot_id with already_scheduled true. Errors, in this order: 403 "
-        "NOTETAKER_DISABLED, 409 NO_MEETING_LINK, 409 BOOKING_CANCELLED, 409 MEETING_ENDED, 403 "
-        "INSUFFICIENT_CREDITS (23 credits × duration minutes needed); 502 NOTETAKER_PROVIDER_ERROR when "
-        "the provider fails. After the meeting, 23 credits per recorded minute (rounded up) are billed once."
-    ),
+    description=_DESCRIPTION,
     middlewares=[requires("company:write")],
     responses=documented(200, NotetakerScheduledResponse, 403, 404, 409, 502, 503),
 )
