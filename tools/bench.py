@@ -58,7 +58,10 @@ class CallCounter:
         counter = self
 
         def counting(client: Any, operation_name: str, api_params: Any) -> Any:
-            if counter.active:
+            from scheduling.services.webhooks import on_delivery_thread
+
+            # webhook fan-out runs beside the request, after its commit (docs/webhooks.md)
+            if counter.active and not on_delivery_thread():
                 counter.calls[(client.meta.service_model.service_name, operation_name)] += 1
             return original(client, operation_name, api_params)
 
@@ -349,6 +352,86 @@ CREATE_GOAL = {"reads": 3, "transactions": 1}  # issue #5: per create on a warm 
 READ_OPERATIONS = ("GetItem", "Query", "BatchGetItem", "Scan")
 
 
+def webhooks(creates: int = 12) -> dict[str, Any]:
+    """A create with three active subscriptions (loopback receivers, one sleeping 5 s) against a
+    create with none: response p50 in-process on a warm function, and TransactWriteItems per create."""
+    import threading
+    from datetime import timedelta
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    sys.path.insert(0, str(ROOT))
+    os.environ["WEBHOOKS_LOCAL_RECEIVERS"] = "on"
+    from scheduling.services import webhooks as service
+    from scheduling.settings import get_settings
+    from tests.reliability.http import api_event, invoke
+    from tests.support.seeds import CONSULT_ID, RW_KEY, next_weekday, standard_seed
+    from tools import local_aws
+
+    get_settings.cache_clear()
+    local_aws.start()
+    local_aws.reset()
+    from datetime import UTC, datetime
+
+    from scheduling import wiring
+    from scheduling.seed import apply_seed, plan_seed
+
+    apply_seed(plan_seed(standard_seed(), datetime.now(UTC)), wiring.companies(), wiring.bookings())
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path == "/sleepy":
+                time.sleep(5)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    counter = CallCounter()
+    first = next_weekday(0, weeks_ahead=3)
+    days = [first + timedelta(days=n) for n in range(60) if (first + timedelta(days=n)).weekday() < 5]
+    slots = iter([(day, f"{9 + n // 2:02d}:{30 * (n % 2):02d}") for day in days for n in range(16)])
+
+    def create() -> tuple[float, int]:
+        day, at = next(slots)
+        event = api_event("POST", "/v1/scheduling-bookings", "/v1/scheduling-bookings", key=RW_KEY, body={
+            "event_type_id": CONSULT_ID, "date": day.isoformat(), "time": at, "timezone": "Australia/Sydney",
+            "fullName": "Bench Booker", "email": "bench@example.com"})
+        counter.calls.clear()
+        counter.active = True
+        started = time.perf_counter()
+        try:
+            result = invoke("create_booking", event)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            counter.active = False
+        assert result["statusCode"] == 201, result["body"]
+        return elapsed, counter.calls[("dynamodb", "TransactWriteItems")]
+
+    def measured() -> tuple[float, int]:
+        create()  # warm
+        runs = [create() for _ in range(creates)]
+        return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+    try:
+        none_ms, none_tx = measured()
+        port = server.server_address[1]
+        for path in ("/a", "/b", "/sleepy"):
+            service.create_subscription(
+                "0b6c3f7e-5a1d-4c1e-9d55-6f1c2a7b8e01", {"url": f"http://127.0.0.1:{port}{path}", "events": ["*"]},
+                datetime.now(UTC))
+        three_ms, three_tx = measured()
+        service.wait_for_deliveries(timeout=60)
+    finally:
+        server.shutdown()
+    return {"create_p50_ms": {"no_subscriptions": round(none_ms, 1), "three_subscriptions": round(three_ms, 1)},
+            "extra_transactions": three_tx - none_tx, "ratio": round(three_ms / none_ms, 2),
+            "goal": "extra_transactions 0, ratio <= 1.1 (receivers on loopback, one sleeping 5 s)"}
+
+
 def check(report: dict[str, Any]) -> list[str]:
     """What the report says is broken (the run exits non-zero): any Scan, any section that crashed,
     a booking create (every create_booking sample) over 3 reads or 1 TransactWriteItems, or one that
@@ -371,6 +454,12 @@ def check(report: dict[str, Any]) -> list[str]:
         if figures.get("transactions", 0) > CREATE_GOAL["transactions"]:
             problems.append(f"{label} made {figures['transactions']} TransactWriteItems "
                             f"(goal ≤ {CREATE_GOAL['transactions']})")
+    hooks = report.get("webhooks", {})
+    if isinstance(hooks, dict) and "ratio" in hooks:
+        if hooks["extra_transactions"]:
+            problems.append(f"a create with webhook subscriptions made {hooks['extra_transactions']} extra transaction(s)")
+        if hooks["ratio"] > 1.1:
+            problems.append(f"a create with three webhook subscriptions took {hooks['ratio']}x one with none (goal ≤ 1.1)")
     return problems
 
 
@@ -378,7 +467,7 @@ def main() -> int:
     report: dict[str, Any] = {"commit": _git_commit()}
     for key, section in (("slot_engine", slot_engine), ("dynamodb_calls", dynamodb_calls),
                          ("cold_import", cold_import), ("layer_sizes_mb", layer_sizes),
-                         ("local_latency_ms", local_latency)):
+                         ("local_latency_ms", local_latency), ("webhooks", webhooks)):
         started = time.perf_counter()
         try:
             report[key] = section()

@@ -165,7 +165,7 @@ def _fan_out_and_send(company_id: str, body: dict[str, Any], held_sk: str, now: 
 
 def _attempt_quietly(delivery: dict[str, Any], lease_sk: str, body: dict[str, Any]) -> None:
     try:
-        attempt(delivery, lease_sk, body, _utcnow())
+        attempt(delivery, lease_sk, body, _utcnow(), subscription=delivery.pop("_subscription", None))
     except LostClaim:
         pass
     except Exception:
@@ -183,7 +183,8 @@ def fan_out(company_id: str, body: dict[str, Any], held_sk: str, now: datetime) 
             continue
         delivery = _new_delivery(company_id, subscription["id"], body, now)
         if repo.create_delivery(delivery):
-            made.append((delivery, delivery["DueWorkByTimeSK"]))
+            # the first attempt uses the subscription just read (saves its GetItem)
+            made.append(({**delivery, "_subscription": subscription}, delivery["DueWorkByTimeSK"]))
     if not repo.event_fanned_out(company_id, body["id"], held_sk):
         raise LostClaim
     return made
@@ -215,12 +216,15 @@ class AttemptResult:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-def attempt(delivery: dict[str, Any], held_sk: str, body: dict[str, Any] | None, now: datetime) -> dict[str, Any]:
-    """One signed POST of the delivery's event; records the outcome while holding the claim."""
+def attempt(delivery: dict[str, Any], held_sk: str, body: dict[str, Any] | None, now: datetime, *,
+            subscription: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One signed POST of the delivery's event; records the outcome while holding the claim.
+    `subscription`: as just read by the fan-out (else read now: its URL, secrets, active flag)."""
     repo = repository()
     company_id, subscription_id = delivery["company_id"], delivery["subscription_id"]
     key = delivery_key(company_id, subscription_id, delivery["id"])
-    subscription = repo.get_subscription(company_id, subscription_id)
+    if subscription is None:
+        subscription = repo.get_subscription(company_id, subscription_id)
     raw = _raw_body(repo, company_id, delivery["event_id"], body)
     attempts = int(delivery.get("attempts") or 0) + 1
     if subscription is None or not subscription.get("active", True) or raw is None:
@@ -299,7 +303,7 @@ def run_due(now: datetime, limit: int = 100) -> dict[str, int]:
 
 def _attempt_for_job(item: dict[str, Any], lease_sk: str, now: datetime) -> str:
     try:
-        status = attempt(item, lease_sk, None, now)["status"]
+        status = attempt(item, lease_sk, None, now, subscription=item.pop("_subscription", None))["status"]
     except LostClaim:
         return "skipped"
     except Exception:
