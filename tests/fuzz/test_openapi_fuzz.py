@@ -36,7 +36,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 UPPER_SNAKE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
 LEAKS = ("Traceback (most recent call last)", "botocore", "ConditionalCheckFailed", "TransactionCanceled",
          seeds.ADMIN_KEY)
-NOT_JSON_ROUTES = ("/v1/scheduling/voice/", "/v1/openapi.json", "/v1/health")
+NOT_JSON_ROUTES = ("/v1/scheduling/voice/", "/v1/openapi.json", "/v1/health", "/v1/mcp")  # mcp: JSON-RPC (docs/mcp.md)
 
 # The ids a fuzzer cannot guess: the seed's bookings (confirmed and cancelled) and event types, and
 # the other tenant's, next to whatever schemathesis makes up. Each route that changes state gets its
