@@ -58,6 +58,36 @@ REQUIRED: dict[tuple[str, str], str | None] = {
     ("POST", "/v1/scheduling/voice/reschedule-booking"): "scheduling:write",
 }
 
+# Routes added with issues 16-18 whose scope, auth and tenancy cases live in their own suites (each with
+# its own rule: the /scheduling/* family takes either family's scope, MCP filters tools by scope). They
+# are listed so that a route nobody covers still fails the completeness test below.
+COVERED_ELSEWHERE: dict[tuple[str, str], str] = {
+    **{(m, p): "tests/acceptance/test_scheduling_family_http.py" for m, p in (
+        ("GET", "/v1/scheduling/bookings"), ("POST", "/v1/scheduling/bookings"),
+        ("GET", "/v1/scheduling/bookings/{booking_id}"),
+        ("POST", "/v1/scheduling/bookings/{booking_id}/cancel"),
+        ("POST", "/v1/scheduling/bookings/{booking_id}/reschedule"),
+        ("POST", "/v1/scheduling/bookings/{booking_id}/mark-attended"),
+        ("POST", "/v1/scheduling/bookings/{booking_id}/mark-late"),
+        ("POST", "/v1/scheduling/bookings/{booking_id}/mark-no-show"),
+        ("POST", "/v1/scheduling/bookings/{booking_id}/notetaker"),
+        ("POST", "/v1/scheduling/available-slots"), ("POST", "/v1/scheduling/check-availability"),
+        ("GET", "/v1/scheduling/event-types"), ("POST", "/v1/scheduling/event-types"),
+        ("GET", "/v1/scheduling/event-types/{event_type_id}"),
+        ("PATCH", "/v1/scheduling/event-types/{event_type_id}"),
+        ("DELETE", "/v1/scheduling/event-types/{event_type_id}"),
+        ("GET", "/v1/scheduling/availability"), ("PUT", "/v1/scheduling/availability"))},
+    ("POST", "/v1/mcp"): "tests/acceptance/test_mcp_http.py",
+    ("POST", "/v1/scheduling-bookings/holds"): "tests/acceptance/test_holds_http.py",
+    ("DELETE", "/v1/scheduling-bookings/holds/{hold_id}"): "tests/acceptance/test_holds_http.py",
+    **{(m, p): "tests/integration/test_webhooks.py" for m, p in (
+        ("GET", "/v1/webhook-subscriptions"), ("POST", "/v1/webhook-subscriptions"),
+        ("GET", "/v1/webhook-subscriptions/{id}"), ("PATCH", "/v1/webhook-subscriptions/{id}"),
+        ("DELETE", "/v1/webhook-subscriptions/{id}"), ("POST", "/v1/webhook-subscriptions/{id}/rotate-secret"),
+        ("POST", "/v1/webhook-subscriptions/{id}/test"), ("GET", "/v1/webhook-subscriptions/{id}/deliveries"),
+        ("POST", "/v1/webhook-subscriptions/{id}/deliveries/{delivery_id}/redeliver"))},
+}
+
 # Minimal valid bodies: they pass validation, so only auth, scope and tenancy decide the answer.
 _BOOKER = {"fullName": "Matrix Caller", "email": "matrix@example.com"}
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
@@ -82,6 +112,10 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 
 
 def _routes() -> list[tuple[str, str]]:
+    return [(r.method, r.path) for r in api_routes() if r.path.startswith("/v1/") and (r.method, r.path) in REQUIRED]
+
+
+def _all_routes() -> list[tuple[str, str]]:
     return [(r.method, r.path) for r in api_routes() if r.path.startswith("/v1/")]
 
 
@@ -151,7 +185,8 @@ def matrix(tmp_path_factory) -> LocalApi:
 
 
 def test_every_route_of_the_template_is_in_the_matrix():
-    assert sorted(ROUTES) == sorted(REQUIRED), "a route was added or removed: say which scope it needs here"
+    assert sorted(_all_routes()) == sorted([*REQUIRED, *COVERED_ELSEWHERE]), \
+        "a route was added or removed: say which scope it needs here (or which suite covers it)"
 
 
 # ── no key, bad key ───────────────────────────────────────────────────────────────────────────────
