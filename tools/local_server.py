@@ -162,15 +162,9 @@ def make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             pass
 
         def _serve(self) -> None:
-            started = time.perf_counter()
+            self._started = time.perf_counter()
             self._request_id = "-"
-            try:
-                self._dispatch()
-            finally:
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                status = getattr(self, "_status", "-")
-                sys.stdout.write(f"{self.command} {self.path} {status} {elapsed_ms:.0f}ms {self._request_id}\n")
-                sys.stdout.flush()
+            self._dispatch()
 
         def _dispatch(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
@@ -204,7 +198,10 @@ def make_handler(api: LocalApi) -> type[BaseHTTPRequestHandler]:
             self._send(int(result.get("statusCode", 200)), out_headers, data)
 
         def _send(self, status: int, headers: dict[str, str], data: bytes) -> None:
-            self._status = status
+            # Logged before the response goes out, so whoever got the response finds the line already there.
+            elapsed_ms = (time.perf_counter() - self._started) * 1000
+            sys.stdout.write(f"{self.command} {self.path} {status} {elapsed_ms:.0f}ms {self._request_id}\n")
+            sys.stdout.flush()
             self.send_response(status)
             for key, value in headers.items():
                 if key.lower() not in ("content-length", "connection"):
