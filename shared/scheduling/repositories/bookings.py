@@ -25,6 +25,7 @@ from scheduling.repositories.batch import Key as BatchKey
 from scheduling.repositories.batch import batch_get
 from scheduling.repositories.conditions import Attr, Key
 from scheduling.repositories.items import from_item, plain, to_item
+from scheduling.repositories.queries import query_one_more_than
 from scheduling.slots.ranges import TimeRange
 
 
@@ -170,15 +171,7 @@ class BookingRepository:
             kwargs["FilterExpression"] = expression
         if cursor:
             kwargs["ExclusiveStartKey"] = _decode_cursor(cursor, company_id)
-        found: list[dict[str, Any]] = []
-        # Read one more than asked so has_more is known without an extra round trip.
-        kwargs["Limit"] = limit + 1
-        while len(found) <= limit:
-            page = self._table.query(**kwargs)
-            found.extend(page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = query_one_more_than(self._table, kwargs, limit)
         bookings = [from_item(Booking, i) for i in found[:limit]]
         next_cursor = _encode_cursor(found[limit - 1]) if len(found) > limit else None
         return BookingPage(bookings, next_cursor)

@@ -16,7 +16,7 @@ from scheduling.errors import NotFound, ValidationFailed
 from scheduling.repositories import keys
 from scheduling.repositories.conditions import Attr, Key
 from scheduling.repositories.items import from_item, to_item
-from scheduling.repositories.queries import company_items
+from scheduling.repositories.queries import company_items, query_one_more_than
 
 
 class SlugTaken(Exception):
@@ -247,16 +247,10 @@ class CompanyRepository:
     ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of the company's items under `prefix`, in sort-key order; cursor = opaque last SK."""
         condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(prefix)
-        kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "Limit": limit + 1}
+        kwargs: dict[str, Any] = {"KeyConditionExpression": condition, }
         if after:
             kwargs["ExclusiveStartKey"] = {"PK": keys.company_pk(company_id), "SK": _decode_sk_cursor(after, prefix)}
-        found: list[dict[str, Any]] = []
-        while len(found) <= limit:
-            page = self._table.query(**kwargs)
-            found.extend(page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = query_one_more_than(self._table, kwargs, limit)
         cursor = _encode_sk_cursor(found[limit - 1]["SK"]) if len(found) > limit else None
         return found[:limit], cursor
 

@@ -21,3 +21,17 @@ def company_items(table: Any, company_id: str, sk_prefix: str, *, consistent: bo
         if "LastEvaluatedKey" not in page:
             return items
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def query_one_more_than(table: Any, kwargs: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """Up to `limit + 1` items of a Query, following pages: the extra item says whether there is a
+    next page without another round trip. `kwargs` gets `Limit` and is advanced page by page."""
+    kwargs["Limit"] = limit + 1
+    found: list[dict[str, Any]] = []
+    while len(found) <= limit:
+        page = table.query(**kwargs)
+        found.extend(page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return found

@@ -22,7 +22,7 @@ from scheduling.repositories import keys
 from scheduling.repositories.conditions import Key
 from scheduling.repositories.due_work import due_items
 from scheduling.repositories.items import plain
-from scheduling.repositories.queries import company_items
+from scheduling.repositories.queries import company_items, query_one_more_than
 
 EVENT_DUE = "webhook_event"
 DELIVERY_DUE = "webhook_delivery"
@@ -70,16 +70,10 @@ class WebhookRepository:
 
     def page_subscriptions(self, company_id: str, limit: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
         condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(SUB_PREFIX)
-        kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "Limit": limit + 1}
+        kwargs: dict[str, Any] = {"KeyConditionExpression": condition, }
         if after:
             kwargs["ExclusiveStartKey"] = {**subscription_key(company_id, after)}
-        found: list[dict[str, Any]] = []
-        while len(found) <= limit:
-            page = self._table.query(**kwargs)
-            found.extend(page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = query_one_more_than(self._table, kwargs, limit)
         items = [plain(i) for i in found[:limit]]
         return items, (items[-1]["id"] if len(found) > limit else None)
 
@@ -170,16 +164,10 @@ class WebhookRepository:
         condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(
             f"{DELIVERY_PREFIX}{subscription_id}#")
         kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": False,
-                                  "Limit": limit + 1, "ConsistentRead": True}
+                                  "ConsistentRead": True}
         if after:
             kwargs["ExclusiveStartKey"] = delivery_key(company_id, subscription_id, after)
-        found: list[dict[str, Any]] = []
-        while len(found) <= limit:
-            page = self._table.query(**kwargs)
-            found.extend(page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = query_one_more_than(self._table, kwargs, limit)
         items = [plain(i) for i in found[:limit]]
         return items, (items[-1]["id"] if len(found) > limit else None)
 
