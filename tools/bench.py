@@ -106,15 +106,58 @@ def dynamodb_calls() -> dict[str, Any]:
             response = run(sample.stem)
         finally:
             counter.active = False
-        dynamo = {op: n for (service, op), n in counter.calls.items() if service == "dynamodb"}
-        results[label] = {
-            "calls": sum(dynamo.values()),
-            "scans": dynamo.get("Scan", 0),
-            "transactions": dynamo.get("TransactWriteItems", 0),
-            "by_operation": dynamo,
-            "status": response.get("statusCode") if isinstance(response, dict) else None,
-        }
+        results[label] = _figures(counter, response)
+    local_aws.reset()
+    seed_workspace(DEMO_SEED)
+    results["holds"] = _hold_calls(counter)
     return results
+
+
+def _figures(counter: CallCounter, response: Any) -> dict[str, Any]:
+    dynamo = {op: n for (service, op), n in counter.calls.items() if service == "dynamodb"}
+    return {
+        "calls": sum(dynamo.values()),
+        "scans": dynamo.get("Scan", 0),
+        "transactions": dynamo.get("TransactWriteItems", 0),
+        "by_operation": dynamo,
+        "status": response.get("statusCode") if isinstance(response, dict) else None,
+    }
+
+
+def _hold_calls(counter: CallCounter) -> dict[str, Any]:
+    """A slot hold's life on warm functions (docs/holds.md): place it (events/create_hold.json), book
+    through it (events/create_booking.json at the held time with its hold_id), then place and release
+    another. Goal: each at most one transaction, and reads like a create."""
+    from tools.local_server import LocalContext
+    from tools.sam_template import handler_module
+
+    def event(stem: str, **changes: Any) -> dict[str, Any]:
+        loaded = json.loads((ROOT / "events" / f"{stem}.json").read_text())
+        loaded.update(changes)
+        return loaded
+
+    def measured(function: str, request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        handler_module(function).lambda_handler(event("list_bookings"), LocalContext())  # warm, key cached
+        counter.calls.clear()
+        counter.active = True
+        try:
+            response = handler_module(function).lambda_handler(request, LocalContext())
+        finally:
+            counter.active = False
+        return _figures(counter, response), json.loads(response.get("body") or "{}")
+
+    figures: dict[str, Any] = {}
+    hold_body = json.loads(event("create_hold")["body"])
+    figures["place"], placed = measured("create_hold", event("create_hold"))
+    booking_body = {**json.loads(event("create_booking")["body"]), "date": hold_body["date"], "time": hold_body["time"],
+                    "hold_id": placed.get("data", {}).get("hold_id")}
+    figures["create_with_hold_id"], _ = measured("create_booking", event("create_booking", body=json.dumps(booking_body)))
+    second = {**hold_body, "time": "15:00"}
+    _, placed = measured("create_hold", event("create_hold", body=json.dumps(second)))
+    hold_id = placed.get("data", {}).get("hold_id", "missing")
+    release = event("release_hold", path=f"/v1/scheduling-bookings/holds/{hold_id}", pathParameters={"hold_id": hold_id})
+    figures["release"], _ = measured("release_hold", release)
+    return figures
 
 
 # -------------------------------------------------------------------------------- cold imports
@@ -460,6 +503,15 @@ def check(report: dict[str, Any]) -> list[str]:
             problems.append(f"a create with webhook subscriptions made {hooks['extra_transactions']} extra transaction(s)")
         if hooks["ratio"] > 1.1:
             problems.append(f"a create with three webhook subscriptions took {hooks['ratio']}x one with none (goal ≤ 1.1)")
+    for step, figures in (calls.get("holds") or {}).items():
+        if not isinstance(figures, dict):
+            continue
+        if figures.get("status") not in (200, 201):
+            problems.append(f"holds {step} answered {figures.get('status')}: its calls are not a hold's")
+        reads = sum(figures.get("by_operation", {}).get(op, 0) for op in READ_OPERATIONS)
+        if reads > CREATE_GOAL["reads"] or figures.get("transactions", 0) > CREATE_GOAL["transactions"]:
+            problems.append(f"holds {step} made {reads} reads and {figures.get('transactions')} TransactWriteItems "
+                            f"(goal: like a create, ≤ {CREATE_GOAL['reads']} and ≤ {CREATE_GOAL['transactions']})")
     return problems
 
 
