@@ -47,10 +47,8 @@ def _local_aws_session():
 def aws(_local_aws_session):
     """An empty table for this test."""
     from scheduling.api import app as api_app
-    from scheduling.services import webhooks
     from tools import local_aws
 
-    webhooks.wait_for_deliveries()  # an earlier test's webhook workers finish before the table empties
     if local_aws.backend()["database"] != TEST_DATABASE:  # a moto-only test ran before in this worker
         local_aws.start(TEST_DATABASE, endpoint=dynamodb_endpoint())
     local_aws.reset()

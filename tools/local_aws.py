@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 import threading
 from typing import Any
 
@@ -95,6 +96,7 @@ def start(database: str = "moto", *, endpoint: str | None = None, engine: Any = 
     global _mock, _engine
     if database not in DATABASES:
         raise ValueError(f"database must be one of {DATABASES}, not {database!r}")
+    _drain_webhook_work()  # a switch of backend must not strand writes in flight
     apply_local_env(env)
     _thread_safe_condition_building()
     if database == "dynamodb-local":
@@ -173,7 +175,11 @@ def reset() -> None:
     """An empty table again (tests call this between cases): on moto every mocked service is emptied;
     on DynamoDB Local the process moves to a new table and drops the old one in the background, the
     cheapest of the three ways measured (tests/README.md: new table ~30 ms, delete + create ~100 ms,
-    deleting every item of a seeded workspace ~160 ms)."""
+    deleting every item of a seeded workspace ~160 ms).
+
+    Webhook work still running in the background (fan-outs, first attempts) finishes first: it
+    writes to the table being replaced, and would log ResourceNotFoundException tracebacks."""
+    _drain_webhook_work()
     if _backend["database"] == "moto":
         _mock.reset()
         create_table()
@@ -185,6 +191,12 @@ def reset() -> None:
     from scheduling import wiring
 
     wiring.reset()
+
+
+def _drain_webhook_work() -> None:
+    webhooks = sys.modules.get("scheduling.services.webhooks")  # never loaded: nothing can be running
+    if webhooks is not None:
+        webhooks.wait_for_deliveries()
 
 
 _table_serial = itertools.count(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +67,15 @@ class ScheduledJob:
     schedule: str
 
 
+@dataclass(frozen=True)
+class StreamSource:
+    """A function fed by the table's DynamoDB Stream (an event source mapping)."""
+
+    function: str
+    batch_size: int
+    filter_patterns: tuple[dict[str, Any], ...]  # Lambda passes a record that matches any of them
+
+
 @lru_cache(maxsize=1)
 def load_template() -> dict[str, Any]:
     return yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_CfnLoader)
@@ -83,25 +93,26 @@ def function_folder(properties: dict[str, Any]) -> str:
     return Path(properties["CodeUri"]).name
 
 
+def _function_events(*types: str) -> list[tuple[str, dict[str, Any]]]:
+    """(function folder, event properties) of every function event of these types."""
+    return [(function_folder(props), event["Properties"]) for _, props in _functions()
+            for event in (props.get("Events") or {}).values() if event.get("Type") in types]
+
+
 def api_routes() -> list[ApiRoute]:
-    routes = []
-    for _, props in _functions():
-        for event in (props.get("Events") or {}).values():
-            if event.get("Type") == "Api":
-                p = event["Properties"]
-                routes.append(ApiRoute(function_folder(props), p["Method"].upper(), p["Path"]))
+    routes = [ApiRoute(folder, p["Method"].upper(), p["Path"]) for folder, p in _function_events("Api")]
     return sorted(routes, key=lambda r: r.specificity, reverse=True)
 
 
 def scheduled_jobs() -> list[ScheduledJob]:
-    jobs = []
-    for _, props in _functions():
-        for event in (props.get("Events") or {}).values():
-            if event.get("Type") in ("Schedule", "ScheduleV2"):
-                folder = function_folder(props)
-                p = event["Properties"]
-                jobs.append(ScheduledJob(folder, folder.removeprefix("job_"), p.get("Schedule") or p.get("ScheduleExpression")))
-    return jobs
+    return [ScheduledJob(folder, folder.removeprefix("job_"), p.get("Schedule") or p.get("ScheduleExpression"))
+            for folder, p in _function_events("Schedule", "ScheduleV2")]
+
+
+def stream_sources() -> list[StreamSource]:
+    return [StreamSource(folder, int(p.get("BatchSize", 100)),
+                         tuple(json.loads(f["Pattern"]) for f in (p.get("FilterCriteria") or {}).get("Filters", [])))
+            for folder, p in _function_events("DynamoDB")]
 
 
 def table_definition() -> dict[str, Any]:
@@ -113,6 +124,11 @@ def table_definition() -> dict[str, Any]:
         "GlobalSecondaryIndexes": props.get("GlobalSecondaryIndexes", []),
         "BillingMode": props["BillingMode"],
     }
+
+
+def stream_view_type() -> str | None:
+    """The table's stream (NEW_IMAGE…), or None. Local tables get it only on request (tools/local_streams.py)."""
+    return (load_template()["Resources"]["Table"]["Properties"].get("StreamSpecification") or {}).get("StreamViewType")
 
 
 _modules: dict[str, ModuleType] = {}
@@ -128,3 +144,4 @@ def handler_module(function: str) -> ModuleType:
         spec.loader.exec_module(module)
         _modules[function] = module
     return _modules[function]
+

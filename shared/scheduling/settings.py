@@ -19,6 +19,9 @@ _BACKENDS = {
     "notetaker_backend": ("local", "http"),
     # `on` (make run): webhook receivers at http(s)://127.0.0.1 or localhost are allowed (docs/webhooks.md).
     "webhooks_local_receivers": ("off", "on"),
+    # Who makes an event's first attempt after the commit: a background thread of the process that
+    # committed (make run, tests) or the DynamoDB Stream's fan-out function (deployed; docs/webhooks.md).
+    "webhooks_first_attempt": ("thread", "stream"),
 }
 _MIN_LENGTHS = {"table_name": 3, "page_secret": 16}
 _AUTH_CACHE_RANGE = (0, 3600)
@@ -45,6 +48,7 @@ class Settings(NamedTuple):
     page_secret: str = "local-booker-pages-secret-not-for-production"
     page_secret_arn: str | None = None
     webhooks_local_receivers: Literal["off", "on"] = "off"
+    webhooks_first_attempt: Literal["thread", "stream"] = "thread"
 
     def validated(self) -> Settings:
         """These settings, or ValueError naming the environment variable of the first bad value."""
@@ -89,6 +93,7 @@ _ENV_NAMES = {
     "page_secret": "PAGE_SECRET",
     "page_secret_arn": "PAGE_SECRET_ARN",
     "webhooks_local_receivers": "WEBHOOKS_LOCAL_RECEIVERS",
+    "webhooks_first_attempt": "WEBHOOKS_FIRST_ATTEMPT",
 }
 
 

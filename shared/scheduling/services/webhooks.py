@@ -2,11 +2,14 @@
 
 A booking change puts ONE event item into its own transaction (`booking_event(...).entry`), so a
 crash can never lose it and a change writes a bounded number of items whatever the number of
-subscriptions. After the commit the service calls `dispatch(event)`, which hands the event to a
-background thread pool and returns at once: the thread reads the company's subscriptions, writes
-one delivery per matching subscription and sends them concurrently (10 s per attempt). The
-`deliver_webhooks` job (every minute) fans out events whose request died before doing it and
-retries failed deliveries on the §8 schedule. Every step is claimed conditionally on the due key.
+subscriptions. The first attempt, right after the commit and off the request's path, is made by
+`_fan_out_and_send`: it reads the company's subscriptions, writes one delivery per matching
+subscription and sends them concurrently (10 s per attempt). Deployed, the table's DynamoDB Stream
+hands each new event item to the `webhook_fan_out` function (`fan_out_new_events`), so the request
+does nothing more after its commit; locally (`make run`, tests) `dispatch(event)` runs the same
+function on a background thread of the process that committed. The `deliver_webhooks` job (every
+minute) fans out events that neither path finished and retries failed deliveries on the §8
+schedule. Every step is claimed conditionally on the due key.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from scheduling.repositories import keys
 from scheduling.repositories.webhooks import (
     DELIVERY_DUE,
     EVENT_DUE,
+    EVENT_PREFIX,
     LostClaim,
     WebhookRepository,
     delivery_key,
@@ -102,8 +106,11 @@ def entries(event: PendingEvent | None) -> list[dict[str, Any]]:
 
 
 def dispatch(*events: PendingEvent | None) -> None:
-    """After the commit: fan out and make the first attempts on background threads, never on the
-    caller's. A failure here only delays delivery until the job (the event stays due)."""
+    """After the commit. Deployed (`webhooks_first_attempt=stream`) nothing: the stream's fan-out
+    function makes the first attempts. Locally: fan out and attempt on background threads, never on
+    the caller's. A failure here only delays delivery until the job (the event stays due)."""
+    if _first_attempt_by_stream():
+        return
     for event in events:
         if event is None:
             continue
@@ -111,6 +118,42 @@ def dispatch(*events: PendingEvent | None) -> None:
             _submit(_fan_out_and_send, event.company_id, event.body, event.due_sk, _utcnow())
         except Exception:  # a full or shut-down pool: the job delivers it
             logger.warning("webhook event %s left for the job", event.body["id"])
+
+
+def fan_out_new_events(records: list[dict[str, Any]], *, budget_seconds: float) -> dict[str, int]:
+    """The deployed first attempt: the DynamoDB Stream records (NEW_IMAGE) of new event items, as the
+    `webhook_fan_out` function receives them; each event is fanned out and attempted concurrently,
+    exactly as `dispatch` does locally. Returns once every attempt ended, or after `budget_seconds`
+    (Lambda freezes what is left once the handler returns; the job takes it over after its lease)."""
+    summary = {"events": 0, "ignored": 0}
+    now = _utcnow()
+    for record in records:
+        image = (record.get("dynamodb") or {}).get("NewImage") or {}
+        company_id, body, held_sk = (_image_text(image, name) for name in ("company_id", "body", "DueWorkByTimeSK"))
+        # only an event still waiting for its fan-out (a ping is written already fanned out)
+        if record.get("eventName") != "INSERT" or not (company_id and body and held_sk) or not (
+                _image_text(image, "SK") or "").startswith(EVENT_PREFIX):
+            summary["ignored"] += 1
+            continue
+        _submit(_fan_out_and_send, company_id, json.loads(body), held_sk, now)
+        summary["events"] += 1
+    wait_for_deliveries(timeout=budget_seconds)
+    if _in_flight:
+        logger.warning("%d webhook attempt(s) still running at the end of the budget; the job finishes them",
+                       len(_in_flight))
+    return summary
+
+
+def _image_text(image: dict[str, Any], name: str) -> str | None:
+    """A string attribute of a stream image (DynamoDB JSON: {"S": "..."})."""
+    value = image.get(name)
+    return value.get("S") if isinstance(value, dict) else None
+
+
+def _first_attempt_by_stream() -> bool:
+    from scheduling.settings import get_settings
+
+    return get_settings().webhooks_first_attempt == "stream"
 
 
 # ------------------------------------------------------------------------------------------------
