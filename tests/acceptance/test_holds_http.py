@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
-from tests.support.seeds import CONSULT_ID, OTHER_KEY, RO_KEY, RW_KEY, VOICE_KEY, next_weekday
+from tests.support.seeds import CONSULT_ID, JANE_ID, OTHER_KEY, RO_KEY, RW_KEY, VOICE_KEY, next_weekday
 
 HOLDS = "/v1/scheduling-bookings/holds"
 THURSDAY = next_weekday(3)
@@ -114,3 +114,47 @@ def test_scopes_tenancy_and_bounds(api):
     other = create(api, "15:00", hold_id="00000000-0000-4000-8000-000000000000")
     assert other.status == 404
     assert api.request("DELETE", f"{HOLDS}/{hold_id}", key=RW_KEY).status == 200
+
+
+def test_an_event_type_can_ask_voice_to_hold_the_first_offered_time_for_the_call(api):
+    created = api.post("/v1/scheduled-event-types", {
+        "name": "Phone Triage", "default_duration_minutes": 20, "location": "phone",
+        "booking_assigned_user_ids": [JANE_ID], "hold_offered_slot_seconds": 180}, key=RW_KEY)
+    assert created.status == 201, created.text
+    triage = created.json["data"]
+    assert triage["hold_offered_slot_seconds"] == 180
+    day = next_weekday(1, weeks_ahead=3).isoformat()
+    call = {**CALL, "call_id": "call_offered_hold_http"}
+
+    offered = api.post(f"/v1/scheduling/voice/{triage['id']}/slots",
+                       {"call": call, "name": "slots", "args": {"preferred_day": day, "state": "NSW"}}, key=VOICE_KEY)
+    assert f'book slot:"{day} 09:00" before then' in offered.text, offered.text
+    taken = api.post("/v1/scheduling-bookings", {
+        "event_type_id": triage["id"], "date": day, "time": "09:00", "timezone": "NSW",
+        "fullName": "Other Booker", "email": "other@example.com"}, key=RW_KEY)
+    assert taken.status == 409 and taken.json["error"]["details"]["reason"] == "held"
+    booked = api.post(f"/v1/scheduling/voice/{triage['id']}/book", {"call": call, "name": "book", "args": {
+        "slot": f"{day} 09:00", "name": "Sarah Jones", "email": "sarah@example.com", "state": "NSW"}}, key=VOICE_KEY)
+    assert booked.text.startswith("Booked! Sarah Jones's Phone Triage (20 min)"), booked.text
+
+    cleared = api.request("PATCH", f"/v1/scheduled-event-types/{triage['id']}",
+                          body={"hold_offered_slot_seconds": None}, key=RW_KEY)
+    assert cleared.status == 200 and cleared.json["data"]["hold_offered_slot_seconds"] is None
+    bad = api.request("PATCH", f"/v1/scheduled-event-types/{triage['id']}",
+                      body={"hold_offered_slot_seconds": 5}, key=RW_KEY)
+    assert bad.status == 400 and bad.json["error"]["details"]["field"] == "hold_offered_slot_seconds"
+
+
+def test_a_hold_checks_its_fields_in_the_creates_order(api):
+    def error(**body):  # noqa: ANN003, ANN202
+        answer = api.post(HOLDS, {"event_type_id": CONSULT_ID, **body}, key=RW_KEY)
+        assert answer.status in (400, 404), answer.text
+        return answer.json["error"]["code"], answer.json["error"].get("details", {}).get("field")
+
+    # a malformed time is reported before a bad time zone, like the create (contract §3)
+    assert error(date=THURSDAY.isoformat(), time="25:99", timezone="Mars/Olympus") == ("VALIDATION_ERROR", "time")
+    assert error(date="2026-13-01", time="10:00", timezone="Mars/Olympus") == ("VALIDATION_ERROR", "date")
+    assert error(start_time="tomorrow", timezone="Mars/Olympus") == ("VALIDATION_ERROR", "start_time")
+    assert error(date=THURSDAY.isoformat(), time="10:00", timezone="NSW", email="doug@resolvency.")[0] \
+        == "INVALID_EMAIL"
+    assert error(date=THURSDAY.isoformat(), time="10:00", timezone="Mars/Olympus")[0] == "INVALID_TIMEZONE"

@@ -111,6 +111,8 @@ class EventType(Model):
     min_notice_hours: float = Field(default=0, ge=0)
     max_advance_days: int = Field(default=60, ge=0, le=3650)
     slot_interval_minutes: int | None = Field(default=None, gt=0, le=24 * 60)
+    # The voice `slots` answer holds its first offered time this long for the call (docs/holds.md).
+    hold_offered_slot_seconds: int | None = Field(default=None, ge=30, le=900)
     is_bookable: bool = True
     is_active: bool = True
     booking_assigned_user_ids: list[str] = Field(default_factory=list)

@@ -2,6 +2,7 @@
 
     COMPANY#<cid>  HOLD#<hold id>               the hold (domain `Hold`); TTL a day after expiry
     COMPANY#<cid>  HOST_DAY#<uid>#<utc date>    `holds.<hold id> = [start, end, expires_at]`
+    COMPANY#<cid>  CALL_HOLD#<hashed call id>   `hold_id` of the voice call's offered-slot hold
 
 Placing a hold is ONE TransactWriteItems: the hold item (`attribute_not_exists`) and each ledger
 day its buffered range touches, for each of its hosts, conditioned on the version read, exactly
@@ -62,15 +63,26 @@ class HoldRepository:
     def from_item(item: dict[str, Any]) -> Hold:
         return from_item(Hold, item)
 
+    def call_hold_id(self, company_id: str, call_id: str) -> str | None:
+        """The id of the last hold placed for a voice call (live or not), or None."""
+        item = self._table.get_item(Key={"PK": keys.company_pk(company_id), "SK": keys.call_hold_sk(call_id)},
+                                    ConsistentRead=True).get("Item")
+        return item["hold_id"] if item else None
+
     def place(self, hold: Hold, guard: list[LedgerDay]) -> None:
         """Commit the hold and its ranges in `guard` (each host's ledger days its range touches,
-        as read and pruned) in one transaction, or raise LedgerConflict."""
+        as read and pruned) in one transaction, or raise LedgerConflict. A hold for a voice call
+        also points the call at itself in that transaction (the call's next `book` finds it)."""
         value = HeldRange(hold_range(hold), hold.expires_at)
+        tidy_up = {keys.TABLE_TTL_ATTRIBUTE: int(hold.expires_at.timestamp()) + TOMBSTONE_DAYS * 86400}
         item = to_item(hold, PK=keys.company_pk(hold.company_id), SK=keys.hold_sk(hold.id),
-                       live_until_epoch=_epoch(hold.expires_at),
-                       **{keys.TABLE_TTL_ATTRIBUTE: int(hold.expires_at.timestamp()) + TOMBSTONE_DAYS * 86400})
+                       live_until_epoch=_epoch(hold.expires_at), **tidy_up)
         writes = [{"Put": {"TableName": self._table.name, "Item": item,
                            "ConditionExpression": "attribute_not_exists(PK)"}}]
+        if hold.call_id:
+            pointer = {"PK": keys.company_pk(hold.company_id), "SK": keys.call_hold_sk(hold.call_id),
+                       "hold_id": hold.id, **tidy_up}
+            writes.append({"Put": {"TableName": self._table.name, "Item": pointer}})
         writes.extend(self._ledger_hold(hold.company_id, day, hold.id, value) for day in guard)
         transact(self._client, writes)
 

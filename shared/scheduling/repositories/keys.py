@@ -14,6 +14,7 @@ Base table (PK, SK):
                                                      (the no-double-booking guard, docs/bookings.md),
                                                      and its slot holds' ranges with their expiry
     COMPANY#<cid>        HOLD#<hold id>              slot hold (docs/holds.md), TTL after expiry
+    COMPANY#<cid>        CALL_HOLD#<sha256 of call>  a voice call's offered-slot hold id, TTL after expiry
 
 Everything a request needs to know about how a company is set up sorts under `CONFIG#`, so ONE
 Query (`CompanyRepository.load_config`) reads the company, its default hours, its hosts and its
@@ -28,6 +29,7 @@ GSIs, named after the question they answer:
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 
 TABLE_TTL_ATTRIBUTE = "expires_at_epoch"
@@ -78,6 +80,11 @@ def host_day_sk(user_id: str, day: date) -> str:
 
 def hold_sk(hold_id: str) -> str:
     return f"HOLD#{hold_id}"
+
+
+def call_hold_sk(call_id: str) -> str:
+    """The pointer to a voice call's offered-slot hold; the call id hashed (Retell's ids are not ours)."""
+    return f"CALL_HOLD#{hashlib.sha256(call_id.encode()).hexdigest()[:40]}"
 
 
 def utc_iso(instant: datetime) -> str:

@@ -297,9 +297,13 @@ def requested_time(day: date, at: time, tz: ZoneInfo) -> RequestedTime:
         return RequestedTime(day, at, tz, wall_clock_instant(day, at, tz), nonexistent=True)
 
 
-def requested_slot(day_text: str | None, time_text: str | None, start_time: str | None, tz: ZoneInfo) -> RequestedTime:
-    """A request's time as `date` + `time` (local in `tz`) or as `start_time`, an ISO 8601 instant
-    with offset (the `/scheduling/*` field), read in `tz`. MISSING_FIELDS when neither is given."""
+SlotFields = tuple[date, time] | datetime  # local date + time, or an instant with offset
+
+
+def parse_slot_fields(day_text: str | None, time_text: str | None, start_time: str | None) -> SlotFields:
+    """A request's time fields checked for shape (contract §3: before the time zone is): `date` +
+    `time`, or `start_time`, an ISO 8601 instant with offset (the `/scheduling/*` field).
+    MISSING_FIELDS when neither is given, VALIDATION_ERROR naming the field when malformed."""
     if day_text is None and time_text is None and start_time is not None:
         try:
             instant = datetime.fromisoformat(start_time.strip().replace("Z", "+00:00"))
@@ -307,13 +311,20 @@ def requested_slot(day_text: str | None, time_text: str | None, start_time: str 
             instant = None
         if instant is None or instant.tzinfo is None or instant.year not in REQUEST_YEARS:
             raise ValidationFailed("start_time", "an ISO 8601 instant with offset, e.g. 2026-12-01T09:00:00+11:00")
-        local = instant.astimezone(tz)
-        return requested_time(local.date(), local.time().replace(tzinfo=None), tz)
+        return instant
     missing = [name for name, value in (("date", day_text), ("time", time_text)) if value is None]
     if missing:
         raise MissingFields(f"Required fields are missing: {', '.join(missing)} (or send start_time).",
                             details={"fields": missing})
-    return requested_time(parse_request_date(day_text, "date"), parse_request_time(time_text, "time"), tz)
+    return parse_request_date(day_text, "date"), parse_request_time(time_text, "time")
+
+
+def requested_slot(fields: SlotFields, tz: ZoneInfo) -> RequestedTime:
+    """The time `parse_slot_fields` read, in `tz` (an instant is read as its local time there)."""
+    if isinstance(fields, datetime):
+        local = fields.astimezone(tz)
+        return requested_time(local.date(), local.time().replace(tzinfo=None), tz)
+    return requested_time(*fields, tz)
 
 
 REQUEST_YEARS = range(1900, 3000)  # far enough for any booking; keeps date arithmetic clear of year 1 and 9999

@@ -81,7 +81,8 @@ def create_event_type(company_id: str, fields: dict[str, Any], now: datetime) ->
 
 
 def update_event_type(company_id: str, event_type_id: str, changes: dict[str, Any], now: datetime) -> EventType:
-    """Apply the fields sent (a partial update; `null` clears `description` / `slot_interval_minutes`)."""
+    """Apply the fields sent (a partial update; `null` clears `description` / `slot_interval_minutes` /
+    `hold_offered_slot_seconds`)."""
     current = get_event_type(company_id, event_type_id)
     for name in ("name", "default_duration_minutes", "slug"):
         if name in changes and changes[name] is None:
@@ -154,6 +155,7 @@ _EXPECTED = {
     "description": "text of up to 5000 characters, or null",
     "default_duration_minutes": f"whole minutes from 1 to {MINUTES_IN_DAY}",
     "slot_interval_minutes": f"whole minutes from 1 to {MINUTES_IN_DAY}, or null (= the duration)",
+    "hold_offered_slot_seconds": "whole seconds from 30 to 900, or null (voice offers are not held)",
     "buffer_before_minutes": f"whole minutes from 0 to {MINUTES_IN_DAY}",
     "buffer_after_minutes": f"whole minutes from 0 to {MINUTES_IN_DAY}",
     "min_notice_hours": "a number of hours from 0 to 8760",
@@ -209,6 +211,10 @@ def _check_field(company_id: str, name: str, value: Any) -> Any:  # noqa: C901 -
         return value
     if name == "slot_interval_minutes":
         if value is not None and not _whole(value, 1, MINUTES_IN_DAY):
+            raise bad
+        return value
+    if name == "hold_offered_slot_seconds":
+        if value is not None and not _whole(value, 30, 900):
             raise bad
         return value
     if name in ("buffer_before_minutes", "buffer_after_minutes"):

@@ -14,6 +14,8 @@ docs/holds.md), so a hold and a booking, or two holds, can never take one host's
         frees the slot at once; 404 NOT_FOUND (unknown, or another company's), 410
         HOLD_EXPIRED (already consumed, released or expired).
     hold_json(hold) -> dict              the `data` object of both responses
+    hold_offered_slot(...) -> Hold | None    voice `slots`: hold the first offered time for the call
+    call_hold_for_booking(...) -> str | None voice `book`: the call's hold id when it keeps that time
 
 A create consumes a hold by passing `hold_id` (CreateBookingInput.hold_id): booking_create reads
 the hold with its ledger days (`hold_read_key`), checks it (`claim`: 404 / 410 HOLD_EXPIRED / 409
@@ -97,6 +99,8 @@ def place_hold(company_id: str, request: HoldRequest, now: datetime, *,
     """Hold the asked slot for its host(s) until now + expires_in_seconds; raises domain errors only."""
     from scheduling.services.booking_create import commit_guarded, slot_unavailable
 
+    # The create's order of checks (contract §3): shape, email, time zone, event type, slot.
+    fields = availability.parse_slot_fields(request.date, request.time, request.start_time)
     require_identifier(request.event_type_id, request.event_type_slug, request.event_type_name)
     seconds = check_expiry_seconds(request.expires_in_seconds)
     email = check_email(request.email) if request.email not in (None, "") else None
@@ -106,7 +110,7 @@ def place_hold(company_id: str, request: HoldRequest, now: datetime, *,
     event_type = resolve_event_type(
         company_id, event_type_id=request.event_type_id, event_type_slug=request.event_type_slug,
         event_type_name=request.event_type_name, event_types=config.event_types)
-    asked = availability.requested_slot(request.date, request.time, request.start_time, tz)
+    asked = availability.requested_slot(fields, tz)
     # Whole seconds: the instant answered is exactly the one every reader compares with.
     expires_at = (now + timedelta(seconds=seconds)).astimezone(UTC).replace(microsecond=0)
     hold_id = str(uuid.uuid4())
@@ -183,6 +187,60 @@ def hold_json(hold: Hold) -> dict[str, Any]:
 
 def _local(instant: datetime, hold: Hold) -> str:
     return instant.astimezone(ZoneInfo(hold.timezone)).isoformat()
+
+
+# ── a voice call's offered slot (event type `hold_offered_slot_seconds`) ─────────────────────
+
+
+def hold_offered_slot(company_id: str, call_id: str | None, event_type: EventType, start: datetime,
+                      tz: ZoneInfo, now: datetime, *, config: CompanyConfig) -> Hold | None:
+    """Hold `start` (the first time a voice `slots` answer offers) for the call, when its event
+    type asks for it: one hold per call, so the call's previous hold is released first unless it
+    already keeps this time. None when nothing is held (setting off, no call id, the time was
+    taken meanwhile): the answer is given all the same."""
+    seconds = event_type.hold_offered_slot_seconds
+    if not seconds or not call_id:
+        return None
+    previous = _live_call_hold(company_id, call_id, now)
+    if previous is not None:
+        if previous.event_type_id == event_type.id and previous.starts_at == start:
+            return previous
+        _release_quietly(company_id, previous, now)
+    try:
+        return place_hold(company_id, HoldRequest(
+            start_time=start.isoformat(), timezone=tz.key, event_type_id=event_type.id,
+            expires_in_seconds=seconds, call_id=call_id), now, config=config)
+    except DomainError:
+        return None
+
+
+def call_hold_for_booking(company_id: str, call_id: str | None, event_type: EventType, starts_at: datetime,
+                          now: datetime) -> str | None:
+    """The hold a voice `book` of this call consumes: the call's live hold when it keeps this event
+    type and time. A live hold of the call on another time is released (the caller chose another)."""
+    if not call_id or not event_type.hold_offered_slot_seconds:
+        return None
+    hold = _live_call_hold(company_id, call_id, now)
+    if hold is None:
+        return None
+    if hold.event_type_id == event_type.id and hold.starts_at == starts_at:
+        return hold.id
+    _release_quietly(company_id, hold, now)
+    return None
+
+
+def _live_call_hold(company_id: str, call_id: str, now: datetime) -> Hold | None:
+    repository = hold_repository()
+    hold_id = repository.call_hold_id(company_id, call_id)
+    hold = repository.get(company_id, hold_id) if hold_id else None
+    return hold if hold is not None and hold.live(now) else None
+
+
+def _release_quietly(company_id: str, hold: Hold, now: datetime) -> None:
+    try:
+        release_hold(company_id, hold.id, now)
+    except DomainError:  # consumed, expired or released meanwhile: it keeps nothing either way
+        pass
 
 
 # ── consuming a hold in a create ─────────────────────────────────────────────────────────────

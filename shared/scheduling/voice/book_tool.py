@@ -2,7 +2,8 @@
 
 Everything is the JSON create's (`booking_create.create_booking`): the same checks, the same
 locks, the same side effects; `notes` becomes the booking's message, `slot` is the date and time
-in the caller's zone, `hold_id` (optional) a slot hold the agent placed, consumed by the booking.
+in the caller's zone, `hold_id` (optional) a slot hold the agent placed, consumed by the booking;
+without one, the hold the call's `slots` answer placed (hold_offered_slot_seconds) when it keeps this time.
 Every failure answers 200 with the bold `**BOOKING FAILED: …**` first line, and up to 3
 alternative slots when the time itself was the problem.
 """
@@ -17,8 +18,9 @@ from zoneinfo import ZoneInfo
 from scheduling import wiring
 from scheduling.domain.models import ONLINE_LOCATIONS
 from scheduling.errors import DomainError, MissingFields, ValidationFailed
-from scheduling.services import availability
+from scheduling.services import availability, holds
 from scheduling.services.booking_create import CreateBookingInput, create_booking
+from scheduling.services.event_types import resolve_event_type
 from scheduling.timezones import local_to_instant, parse_date, parse_hhmm
 from scheduling.voice.answers import VoiceAnswer, fix_for, reason_for
 from scheduling.voice.caller import booking_phone, caller_zone
@@ -58,12 +60,16 @@ def book(company_id: str, event_type_id: str, request: VoiceRequest, now: dateti
         day, at = parse_slot(request.text("slot") or "")
         asked = slot_instant(day, at, tz)
         config = wiring.companies().load_config(company_id)
+        hold_id = request.text("hold_id")
+        if hold_id is None and request.call_id:
+            event_type = resolve_event_type(company_id, event_type_id=event_type_id, event_types=config.event_types)
+            hold_id = holds.call_hold_for_booking(company_id, request.call_id, event_type, asked, now)
         created = create_booking(company_id, CreateBookingInput(
             date=day, time=at, timezone=tz.key, event_type_id=event_type_id,
             full_name=request.text("name") or "", email=request.text("email") or "",
             phone=booking_phone(request, config.company), message=request.text("notes"),
             booker_state=request.text("state"), booker_timezone=request.text("timezone"),
-            hold_id=request.text("hold_id"),
+            hold_id=hold_id,
         ), now, config=config)
     except DomainError as error:
         return VoiceAnswer(

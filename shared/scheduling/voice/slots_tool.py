@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 
 from scheduling import wiring
 from scheduling.errors import DomainError, NotFound
-from scheduling.services import availability
+from scheduling.services import availability, holds
 from scheduling.services.event_types import resolve_event_type
 from scheduling.timezones import local_date, resolve_timezone
 from scheduling.voice.answers import VoiceAnswer, fix_for, reason_for
 from scheduling.voice.caller import caller_zone
 from scheduling.voice.envelope import parse_voice_body
 from scheduling.voice.preferences import DayPreference, TimePreference, parse_preferences
-from scheduling.voice.texts import DaySlots, Offering, failed_text, finish, no_slots_text, slots_text
+from scheduling.voice.texts import DaySlots, Offering, failed_text, finish, held_text, no_slots_text, slots_text
 
 _ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 SLOTS_FAILED = "COULD NOT LIST TIMES:"
@@ -48,23 +48,30 @@ def answer_slots(company_id: str, event_type_id: str, body: str | None, now: dat
         starts = [s.start for s in availability.nameable(availability.slots(snapshot), tz)]
         offering = Offering(event_type.name, event_type.default_duration_minutes,
                             tuple(h.name for h in snapshot.hosts), event_type.description)
-        return VoiceAnswer(slots_answer(offering, starts, day_pref, time_pref, tz))
+        text, first_offered = slots_answer(offering, starts, day_pref, time_pref, tz)
+        if first_offered is not None:
+            hold = holds.hold_offered_slot(company_id, request.call_id, event_type, first_offered, tz, now,
+                                           config=config)
+            if hold is not None:
+                text = finish(text + "\n" + held_text(hold.starts_at, hold.expires_at, tz, now))
+        return VoiceAnswer(text)
     except DomainError as error:
         return VoiceAnswer(slots_failed_text(error), status=error.status, remember=False)
 
 
 def slots_answer(offering: Offering, starts: Iterable[datetime], day_pref: DayPreference,
-                 time_pref: TimePreference, tz: ZoneInfo) -> str:
-    """The text for slot `starts` (sorted instants) given what the caller asked for."""
+                 time_pref: TimePreference, tz: ZoneInfo) -> tuple[str, datetime | None]:
+    """The text for slot `starts` (sorted instants) given what the caller asked for, and the
+    first time it offers (the one its booking example names), if any."""
     every_day = by_local_day(starts, tz)
     matching = {d: [s for s in day if time_pref.allows(s.astimezone(tz).time())] for d, day in every_day.items()}
     matching = {d: day for d, day in matching.items() if day}
     wanted = [DaySlots(d, tuple(matching[d])) for d in sorted(matching) if day_pref.first <= d <= day_pref.last]
     if wanted:
-        return slots_text(offering, wanted, tz)
+        return slots_text(offering, wanted, tz), wanted[0].starts[0]
     nearest = nearest_day(matching, day_pref) or nearest_day(every_day, day_pref)
     asked = " ".join(p for p in (day_pref.phrase, time_pref.phrase) if p and p != "soon") or "soon"
-    return no_slots_text(offering, asked, nearest, tz)
+    return no_slots_text(offering, asked, nearest, tz), nearest.starts[0] if nearest and nearest.starts else None
 
 
 def by_local_day(starts: Iterable[datetime], tz: ZoneInfo) -> dict[date, list[datetime]]:

@@ -82,6 +82,13 @@ def booking_footer(first_start: datetime, tz: ZoneInfo) -> str:
     )
 
 
+def held_text(start: datetime, expires_at: datetime, tz: ZoneInfo, now: datetime) -> str:
+    """The line saying the first offered time is kept for this call (hold_offered_slot_seconds)."""
+    minutes = max(1, round((expires_at - now).total_seconds() / 60))
+    return (f"{format_instant(start, tz)} is held for this caller for about {minutes} minute"
+            f'{"s" if minutes != 1 else ""}: book slot:"{slot_key(start, tz)}" before then and it is theirs.')
+
+
 def slots_text(offering: Offering, days: Sequence[DaySlots], tz: ZoneInfo) -> str:
     """The header, up to 3 day lines of up to 6 slots each, and the footer; `days` must hold slots."""
     listed = [d for d in days if d.starts][:MAX_DAYS]

@@ -31,6 +31,9 @@ class EventTypeFields(BaseModel):
     min_notice_hours: float | None = Field(default=None, description="Default 0")
     max_advance_days: int | None = Field(default=None, description="Default 60")
     slot_interval_minutes: int | None = Field(default=None, description="Default (null): the duration")
+    hold_offered_slot_seconds: int | None = Field(
+        default=None, description="Default (null): off. 30-900: the voice slots answer holds its first offered "
+        "time this long for the call, and the voice book of that call books it (docs/holds.md)")
     is_bookable: bool | None = Field(default=None, description="Default true")
     is_active: bool | None = Field(default=None, description="Default true")
     booking_assigned_user_ids: list[HostId] | None = Field(default=None, max_length=100, description="Host user ids")
@@ -62,6 +65,7 @@ class EventTypeOut(DocModel):
     min_notice_hours: float
     max_advance_days: int
     slot_interval_minutes: int
+    hold_offered_slot_seconds: int | None
     is_bookable: bool
     is_active: bool
     booking_assigned_user_ids: list[str]
