@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
-from tests.support.seeds import CONSULT_ID, JANE_ID, OTHER_KEY, RO_KEY, RW_KEY, VOICE_KEY, next_weekday
+from tests.support.seeds import CONSULT_ID, JANE_ID, OTHER_KEY, RO_KEY, RW_KEY, VOICE_KEY, next_weekday, sydney
 
 HOLDS = "/v1/scheduling-bookings/holds"
 THURSDAY = next_weekday(3)
@@ -158,3 +158,27 @@ def test_a_hold_checks_its_fields_in_the_creates_order(api):
     assert error(date=THURSDAY.isoformat(), time="10:00", timezone="NSW", email="doug@resolvency.")[0] \
         == "INVALID_EMAIL"
     assert error(date=THURSDAY.isoformat(), time="10:00", timezone="Mars/Olympus")[0] == "INVALID_TIMEZONE"
+
+
+def test_the_scheduling_family_sees_the_hold_and_books_through_it(api):
+    day = next_weekday(2, weeks_ahead=4)
+    held = api.post(HOLDS, {"event_type_id": CONSULT_ID, "start_time": sydney(day, 13), "timezone": "NSW"},
+                    key=RW_KEY)
+    assert held.status == 201, held.text
+    hold_id = held.json["data"]["hold_id"]
+    slots = api.post("/v1/scheduling/available-slots", {"event_type_id": CONSULT_ID, "timezone": "NSW",
+                                                         "start_date": day.isoformat(), "end_date": day.isoformat()},
+                     key=RW_KEY).json["data"]["availability"]["dates"]
+    times = [s["time"] for d in slots for s in d["slots"]]
+    assert "13:00" not in times and "13:30" in times
+
+    def family_create(**extra):  # noqa: ANN003, ANN202
+        return api.post("/v1/scheduling/bookings", {"event_type_id": CONSULT_ID, "start_time": sydney(day, 13),
+                                                    "invitee_email": "kim@example.com", "invitee_name": "Kim Lee",
+                                                    **extra}, key=RW_KEY)
+
+    taken = family_create()
+    assert taken.status == 409 and taken.json["error"]["details"]["reason"] == "held"
+    booked = family_create(hold_id=hold_id)
+    assert booked.status == 201, booked.text
+    assert booked.json["data"]["booking"]["time"] == "13:00"
