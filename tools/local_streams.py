@@ -98,12 +98,15 @@ class StreamPlayer:
         patterns = self.source.filter_patterns
         return [r for r in records if not patterns or any(matches(p, r) for p in patterns)]
 
-    def play(self, context: Any = None) -> list[Any]:
-        """Invoke the function on what matched since the last call, in batches; its answers."""
-        chosen = self.selected(self.records())
+    def invoke(self, chosen: list[dict[str, Any]], context: Any = None) -> list[Any]:
+        """Invoke the function on these records in batches of the template's size; its answers."""
         size = self.source.batch_size
         module = handler_module(self.source.function)
         return [module.lambda_handler({"Records": chosen[i:i + size]}, context) for i in range(0, len(chosen), size)]
+
+    def play(self, context: Any = None) -> list[Any]:
+        """Invoke the function on what matched since the last call."""
+        return self.invoke(self.selected(self.records()), context)
 
 
 def _only_source() -> StreamSource:

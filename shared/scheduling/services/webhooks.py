@@ -159,6 +159,9 @@ def _first_attempt_by_stream() -> bool:
 # ------------------------------------------------------------------------------------------------
 # background work
 THREAD_PREFIX = "webhooks"
+# Attempts mostly wait on sockets: enough threads that a batch of slow receivers (10 s each) does not
+# queue the fast ones behind it.
+MAX_THREADS = 32
 _pool: ThreadPoolExecutor | None = None
 _in_flight: set[Future[Any]] = set()
 
@@ -166,7 +169,7 @@ _in_flight: set[Future[Any]] = set()
 def _submit(function: Callable[..., Any], *args: Any) -> Future[Any]:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix=THREAD_PREFIX)
+        _pool = ThreadPoolExecutor(max_workers=MAX_THREADS, thread_name_prefix=THREAD_PREFIX)
     future = _pool.submit(function, *args)
     _in_flight.add(future)
     future.add_done_callback(_in_flight.discard)
