@@ -7,6 +7,9 @@ time the services take, `working_hours` into `weekly_hours`…). No booking rule
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 
 from scheduling.errors import ValidationFailed
@@ -16,6 +19,9 @@ from scheduling.timezones import resolve_timezone
 READ = ("scheduling:read", "company:read")
 WRITE = ("scheduling:write", "company:write")
 DELETE = (*WRITE, "scheduling:delete")
+
+# The services' field names as this family calls them, for the errors that name a field.
+LIST_FIELDS = {"date_from": "from", "date_to": "to"}
 
 INSTANT_EXPECTED = "an ISO 8601 instant with its offset, e.g. 2026-12-01T09:00:00+11:00"
 
@@ -43,3 +49,18 @@ def split_slot(value: str, timezone_name: str | None, field: str = "slot") -> tu
     if len(text) == 16 and text[10] == " ":  # "YYYY-MM-DD HH:MM": the service checks both formats
         return text[:10], text[11:]
     return local_date_time(text, timezone_name, field)
+
+
+@contextmanager
+def named_as(names: Mapping[str, str]) -> Iterator[None]:
+    """A VALIDATION_ERROR about a service field reported under this family's name for it (and
+    its `expected` text saying the family's names too), so the caller can fix what they sent."""
+    try:
+        yield
+    except ValidationFailed as error:
+        field = error.details.get("field")
+        if field not in names:
+            raise
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+        expected = pattern.sub(lambda m: names[m.group(1)], str(error.details.get("expected", "")))
+        raise ValidationFailed(names[field], expected) from None

@@ -98,6 +98,16 @@ class CrmRepository:
                          phone_taken=found.get("phone") is not None,
                          customer_id=(found.get("customer") or {}).get("customer_id"))
 
+    def record_keys(self, company_id: str, contact_id: str | None, opportunity_id: str | None) -> dict[str, BatchKey]:
+        """The contact and opportunity items a caller named by id (read with the pointers)."""
+        pk = keys.company_pk(company_id)
+        wanted: dict[str, BatchKey] = {}
+        if contact_id:
+            wanted["contact"] = (pk, f"CONTACT#{contact_id}")
+        if opportunity_id:
+            wanted["opportunity"] = (pk, f"OPPORTUNITY#{opportunity_id}")
+        return wanted
+
     def get_opportunity(self, company_id: str, opportunity_id: str) -> dict[str, Any] | None:
         item = self._table.get_item(Key={"PK": keys.company_pk(company_id), "SK": f"OPPORTUNITY#{opportunity_id}"}
                                     ).get("Item")

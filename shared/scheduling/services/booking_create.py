@@ -35,7 +35,7 @@ from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered
 from scheduling.repositories.companies import CompanyConfig
 from scheduling.services import availability, holds, reminders, webhooks
 from scheduling.services.booking_input import check_attendee_emails, check_email, check_text_lengths, normalise_phone
-from scheduling.services.crm import BookerDetails, lookup_keys, plan_booked
+from scheduling.services.crm import NONE_NAMED, BookerDetails, NamedRecords, lookup_keys, plan_booked
 from scheduling.services.event_types import require_identifier, resolve_event_type
 from scheduling.services.side_effects import (
     Outcome,
@@ -64,8 +64,8 @@ class AttendeeInput:
 
 @dataclass(frozen=True)
 class CreateBookingInput:
-    date: str
-    time: str
+    date: str | None  # with `time`, local in `timezone`; or both None and `start_time` (an ISO instant)
+    time: str | None
     full_name: str
     email: str
     event_type_id: str | None = None
@@ -85,6 +85,10 @@ class CreateBookingInput:
     ical_sequence: int = 0
     # A live slot hold of this event type and start (services/holds.py): booked and consumed at once.
     hold_id: str | None = None
+    start_time: str | None = None
+    # The CRM contact the booking belongs to, and the deal it joins (the /scheduling/* create).
+    contact_id: str | None = None
+    deal_id: str | None = None
 
 
 @dataclass
@@ -115,8 +119,7 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
 
     `config`: the company's configuration when the caller has just read it (saves that Query).
     `announce`: record the `booking.created` webhook event (a reschedule sends its own instead)."""
-    day = availability.parse_request_date(request.date, "date")
-    at = availability.parse_request_time(request.time, "time")
+    slot_fields = availability.parse_slot_fields(request.date, request.time, request.start_time)
     require_identifier(request.event_type_id, request.event_type_slug, request.event_type_name)
     check_text_lengths(fullName=request.full_name, message=request.message, company_name=request.company_name)
     email = check_email(request.email)
@@ -146,17 +149,18 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
     event_type = resolve_event_type(
         company_id, event_type_id=request.event_type_id, event_type_slug=request.event_type_slug,
         event_type_name=request.event_type_name, event_types=config.event_types)
-    asked = availability.requested_time(day, at, tz)
+    asked = availability.requested_slot(slot_fields, tz)
     booker = BookerDetails(
         name=request.full_name.strip(), email=email, phone=phone,
         company_name=(request.company_name or "").strip() or None,
         state=(request.booker_state or "").strip() or None,
         timezone=_zone_or_text(request.booker_timezone))
 
+    named = NamedRecords(request.contact_id, request.deal_id)
     booking_id = str(uuid.uuid4())
     narrow = TimeRange(asked.instant, asked.instant + timedelta(minutes=1))
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        ledger, pointers = _read_ledger_and_crm(config, event_type, narrow, booker, now, request.hold_id)
+        ledger, pointers = _read_ledger_and_crm(config, event_type, narrow, booker, now, request.hold_id, named)
         hold = request.hold_id and holds.claim(company_id, request.hold_id, pointers, event_type, asked.instant,
                                                email, now)
         snapshot = availability.load_snapshot(config, event_type, narrow, now, ledger=ledger,
@@ -167,7 +171,8 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
             raise slot_unavailable(config, event_type, asked, reason or "booked", now)
         host_ids = list(hold.host_user_ids) if hold else availability.booking_hosts(snapshot, slot)
         booking = _new_booking(booking_id, company_id, event_type, slot, host_ids, tz, request, booker, attendees, now)
-        crm = plan_booked(booking, event_type, booker, now, opportunity_id=request.opportunity_id, pointers=pointers)
+        crm = plan_booked(booking, event_type, booker, now, opportunity_id=request.opportunity_id, pointers=pointers,
+                          named=named)
         booking = booking.model_copy(update={"contact_id": crm.contact_id, "customer_id": crm.customer_id,
                                              "deal_id": crm.deal_id})
         hosts = {h.id: h for h in snapshot.hosts}
@@ -195,13 +200,13 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
 
 def _read_ledger_and_crm(
     config: CompanyConfig, event_type: EventType, window: TimeRange, booker: BookerDetails, now: datetime,
-    hold_id: str | None = None,
+    hold_id: str | None = None, named: NamedRecords = NONE_NAMED,
 ) -> tuple[dict[str, dict[date, LedgerDay]], dict[tuple[str, str], dict[str, Any]]]:
     """The hosts' ledger days a booking in `window` is checked against (their versions guard the
-    write), the booker's CRM pointer items and the hold it consumes: ONE consistent BatchGetItem."""
+    write), the booker's CRM items and the hold it consumes: ONE consistent BatchGetItem."""
     days = availability.ledger_days_to_read(config, event_type, window, now)
     company_id = config.company.id
-    also = [*lookup_keys(company_id, booker), *holds.hold_read_key(company_id, hold_id)]
+    also = [*lookup_keys(company_id, booker, named), *holds.hold_read_key(company_id, hold_id)]
     return wiring.bookings().read_ledger_days(company_id, days, also=also)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -29,7 +29,9 @@ from zoneinfo import ZoneInfo
 
 from scheduling import wiring
 from scheduling.domain.models import Booking, EventType
+from scheduling.errors import ValidationFailed
 from scheduling.formatting import format_date, format_instant, format_time
+from scheduling.repositories.items import plain
 
 
 @wiring.register
@@ -77,20 +79,47 @@ def deal_name(template: str, *, event_type: str, customer_name: str, starts_at: 
         return template
 
 
-def lookup_keys(company_id: str, booker: BookerDetails) -> list[tuple[str, str]]:
-    """The (PK, SK) of the CRM pointer items `plan_booked` needs for this booker."""
-    return list(crm_repository().lookup_keys(company_id, booker.email, booker.phone, booker.company_name).values())
+@dataclass(frozen=True)
+class NamedRecords:
+    """A contact and a deal the caller named by id (the /scheduling/* create's `contact_id`, `deal_id`)."""
+
+    contact_id: str | None = None
+    deal_id: str | None = None
+
+
+NONE_NAMED = NamedRecords()
+
+
+def lookup_keys(company_id: str, booker: BookerDetails, named: NamedRecords = NONE_NAMED) -> list[tuple[str, str]]:
+    """The (PK, SK) of the CRM items `plan_booked` needs for this booker: pointers, named records."""
+    repo = crm_repository()
+    return [*repo.lookup_keys(company_id, booker.email, booker.phone, booker.company_name).values(),
+            *repo.record_keys(company_id, named.contact_id, named.deal_id).values()]
 
 
 def plan_booked(booking: Booking, event_type: EventType, booker: BookerDetails, now: datetime,
                 opportunity_id: str | None = None, *,
-                pointers: Mapping[tuple[str, str], dict[str, Any]]) -> CrmPlan:
+                pointers: Mapping[tuple[str, str], dict[str, Any]], named: NamedRecords = NONE_NAMED) -> CrmPlan:
     """The CRM writes for a new booking; `opportunity_id` keeps an existing opportunity (reschedule).
 
-    `pointers`: the items already read at `lookup_keys(...)` (absent ones left out)."""
+    `pointers`: the items already read at `lookup_keys(...)` (absent ones left out). `named`: the
+    contact the booking belongs to instead of the one its email matches, and the deal it joins
+    instead of the event type's deal behaviour; VALIDATION_ERROR when this company has no such record."""
     repo = crm_repository()
     company_id = booking.company_id
     found = repo.lookup(company_id, booker.email, booker.phone, booker.company_name, pointers=pointers)
+    records = repo.record_keys(company_id, named.contact_id, named.deal_id)
+    if named.contact_id:
+        contact_item = pointers.get(records["contact"])
+        if contact_item is None:
+            raise ValidationFailed("contact_id", "the id of a contact of this company",
+                                   message=f"No contact with id '{named.contact_id}'.")
+        found = replace(found, contact=plain(contact_item))
+    if named.deal_id:
+        if pointers.get(records["opportunity"]) is None:
+            raise ValidationFailed("deal_id", "the id of a deal (opportunity) of this company",
+                                   message=f"No deal with id '{named.deal_id}'.")
+        opportunity_id = named.deal_id
     entries: list[dict[str, Any]] = []
 
     customer_id = found.customer_id

@@ -27,6 +27,8 @@ class CancelBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     cancellation_reason: str | None = Field(default=None, max_length=1000)
+    reason: str | None = Field(default=None, max_length=1000,
+                               description="Same as cancellation_reason (the name the /scheduling/* reschedule uses).")
 
 
 # A booking as GET shows it, minus the management token.
@@ -71,7 +73,7 @@ def cancel_booking_route(
 ):  # noqa: ANN201 - a typed Response would be validated as a model
     company_id = current_principal().company_id
     key = idempotency_key_from(dict(router.current_event.headers or {}))
-    reason = body.cancellation_reason if body else None
+    reason = (body.cancellation_reason or body.reason) if body else None
 
     def cancel() -> tuple[int, dict]:
         result = cancel_booking(company_id, booking_id, reason, datetime.now(UTC))

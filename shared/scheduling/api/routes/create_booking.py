@@ -107,7 +107,7 @@ def to_input(body: CreateBookingBody) -> CreateBookingInput:
     responses=documented(201, CreateBookingResponse, 404, 409, 410, 503),
 )
 def create_booking_route(body: Annotated[CreateBookingBody, Body()]):  # noqa: ANN201 - a typed Response would be validated as a model
-    return book_once(body)
+    return book_once(body, to_input(body))
 
 
 class SchedulingCreateBookingBody(BaseModel):
@@ -131,29 +131,32 @@ class SchedulingCreateBookingBody(BaseModel):
     notes: str | None = Field(default=None, max_length=5000, description="Same as message.")
     message: str | None = Field(default=None, max_length=5000)
     company_name: str | None = Field(default=None, max_length=_TEXT)
-    contact_id: str | None = Field(default=None, max_length=64, description="Accepted; the CRM contact is matched by email.")
-    deal_id: str | None = Field(default=None, max_length=64, description="Accepted; the opportunity follows the event type.")
+    contact_id: str | None = Field(default=None, max_length=64,
+                                   description="The CRM contact the booking belongs to (default: the one its email matches).")
+    deal_id: str | None = Field(default=None, max_length=64,
+                                description="The deal (opportunity) the booking joins, instead of the event type's "
+                                            "booking_deal_behavior.")
     attendees: list[AttendeeIn] | None = Field(default=None, max_length=20)
     hold_id: str | None = Field(default=None, max_length=100,
                                 description="A hold on this slot (contract §10): books it and consumes the hold.")
 
-    def flat(self) -> CreateBookingBody:
-        """The §3 body this one means; MISSING_FIELDS names the family's fields when absent."""
-        if self.start_time:
-            day, at = family.local_date_time(self.start_time, self.timezone, "start_time")
-        else:
-            day, at = self.date, self.time
+    def to_input(self) -> CreateBookingInput:
+        """What the create service takes; MISSING_FIELDS names the family's fields when absent. The
+        service checks the rest in the §3 order (start_time's shape, email, time zone, …)."""
         email = self.invitee_email or self.email
         name = self.invitee_name or self.fullName
-        missing = [field for field, value in (("start_time", day and at), ("invitee_email", email),
-                                              ("invitee_name", name)) if not value]
+        missing = [field for field, value in (("start_time", self.start_time or (self.date and self.time)),
+                                              ("invitee_email", email), ("invitee_name", name)) if not value]
         if missing:
             raise MissingFields(f"Required fields are missing: {', '.join(missing)}.", details={"fields": missing})
-        return CreateBookingBody(
+        return CreateBookingInput(
+            date=None if self.start_time else self.date, time=None if self.start_time else self.time,
+            start_time=self.start_time, full_name=name or "", email=email or "",
             event_type_id=self.event_type_id, event_type_slug=self.event_type_slug,
-            event_type_name=self.event_type_name, date=day, time=at, timezone=self.timezone, fullName=name,
-            email=email, phone=self.phone, message=self.notes or self.message, company_name=self.company_name,
-            attendees=self.attendees, hold_id=self.hold_id)
+            event_type_name=self.event_type_name, timezone=self.timezone, phone=self.phone,
+            message=self.notes or self.message, company_name=self.company_name,
+            attendees=[AttendeeInput(a.email, a.name, a.phone) for a in self.attendees or []], hold_id=self.hold_id,
+            contact_id=self.contact_id, deal_id=self.deal_id)
 
 
 @router.post(
@@ -163,20 +166,21 @@ class SchedulingCreateBookingBody(BaseModel):
     responses=documented(201, CreateBookingResponse, 404, 409, 503),
 )
 def create_scheduling_booking_route(body: Annotated[SchedulingCreateBookingBody, Body()]):  # noqa: ANN201
-    return book_once(body.flat())
+    return book_once(body, body.to_input())
 
 
-def book_once(body: CreateBookingBody):  # noqa: ANN201 - a Response
+def book_once(body: BaseModel, request: CreateBookingInput):  # noqa: ANN201 - a Response
+    """Book `request` once per Idempotency-Key (`body`, as sent, is what a replay must match)."""
     company_id = current_principal().company_id
     key = idempotency_key_from(dict(router.current_event.headers or {}))
 
     def book() -> tuple[int, dict]:
-        created = create_booking(company_id, to_input(body), datetime.now(UTC))
+        created = create_booking(company_id, request, datetime.now(UTC))
         booking = created.booking
         return 201, {"data": {"success": True, "booking": booking_summary(booking),
                               "crm": {"deal_id": booking.deal_id, "contact_id": booking.contact_id,
                                       "customer_id": booking.customer_id}}}
 
-    request = {"operation": "create_booking", "body": body.model_dump(mode="json", exclude_none=True)}
-    status, payload, replayed = run_once(company_id, key, request, book, router.lambda_context)
+    sent = {"operation": "create_booking", "body": body.model_dump(mode="json", exclude_none=True)}
+    status, payload, replayed = run_once(company_id, key, sent, book, router.lambda_context)
     return json_response(status, payload, replayed)

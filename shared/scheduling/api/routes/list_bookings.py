@@ -54,8 +54,9 @@ def list_scheduling_bookings_route(
     limit: Annotated[int, Query(ge=1, le=100)] = 25,
     after: Annotated[str | None, Query(max_length=2048, description="next_cursor of the previous page")] = None,
 ) -> dict:
-    return bookings_page(BookingFilters(status, event_type_id, from_, to, limit, after,
-                                        host_id, contact_id, customer_id, deal_id))
+    with family.named_as(family.LIST_FIELDS):
+        return bookings_page(BookingFilters(status, event_type_id, from_, to, limit, after,
+                                            host_id, contact_id, customer_id, deal_id))
 
 
 def bookings_page(filters: BookingFilters) -> dict:
