@@ -1,13 +1,15 @@
 """Slot holds over HTTP on the local server (contract §10): a hold keeps its slot from every entry
-point (JSON create, check-availability, available-slots, voice slots and book, the booker page) until
-the holder books it (JSON or voice, with hold_id) or releases it."""
+point (JSON create, check-availability, available-slots, voice slots, book and reschedule, the booker
+page, the /scheduling/* family, MCP) until the holder books it (with hold_id) or releases it."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from urllib.parse import urlencode
 
+from tests.acceptance.test_mcp_http import converse
 from tests.support.seeds import CONSULT_ID, JANE_ID, OTHER_KEY, RO_KEY, RW_KEY, VOICE_KEY, next_weekday, sydney
 
 HOLDS = "/v1/scheduling-bookings/holds"
@@ -182,3 +184,88 @@ def test_the_scheduling_family_sees_the_hold_and_books_through_it(api):
     booked = family_create(hold_id=hold_id)
     assert booked.status == 201, booked.text
     assert booked.json["data"]["booking"]["time"] == "13:00"
+
+
+def test_a_read_only_keys_slots_answer_holds_nothing(api):
+    created = api.post("/v1/scheduled-event-types", {
+        "name": "Quick Callback", "default_duration_minutes": 15, "location": "phone",
+        "booking_assigned_user_ids": [JANE_ID], "hold_offered_slot_seconds": 300}, key=RW_KEY)
+    assert created.status == 201, created.text
+    callback = created.json["data"]["id"]
+    day = next_weekday(1, weeks_ahead=6).isoformat()
+
+    offered = api.post(f"/v1/scheduling/voice/{callback}/slots", {
+        "call": {**CALL, "call_id": "call_read_only_key"}, "name": "slots",
+        "args": {"preferred_day": day, "state": "NSW"}}, key=RO_KEY)
+    assert offered.status == 200 and f"[slot:{day} 09:00]" in offered.text, offered.text
+    assert "is held for this caller" not in offered.text
+    check = api.post("/v1/scheduling-bookings/check-availability",
+                     {"event_type_id": callback, "date": day, "time": "09:00", "timezone": "NSW"}, key=RW_KEY)
+    assert check.json["data"]["available"] is True
+
+
+def test_the_booker_pages_form_refuses_a_held_time_and_says_why(api):
+    page = api.get("/book/harbour-physio/free-consultation")
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    token = unescape(re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1))
+    slot = unescape(re.findall(r'name="slot" value="([^"]+)"', page.text)[0])
+    day, time = slot.split(" ")
+    held = api.post(HOLDS, {"event_type_id": CONSULT_ID, "date": day, "time": time, "timezone": "Australia/Sydney"},
+                    key=RW_KEY)
+    assert held.status == 201, held.text
+
+    form = {"csrf_token": token, "slot": slot, "timezone": "Australia/Sydney", "fullName": "Page Booker",
+            "email": "page.booker@example.com"}
+    refused = api.request("POST", "/book/harbour-physio/free-consultation", raw=urlencode(form).encode(),
+                          headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    assert refused.status == 409 and 'data-error-code="SLOT_UNAVAILABLE"' in refused.text
+    assert "Someone is booking that time right now" in unescape(refused.text)
+    listed = api.get("/v1/scheduling-bookings?limit=100", key=RW_KEY).json["data"]
+    assert not any(b["booker_email"] == "page.booker@example.com" for b in listed)
+    api.request("DELETE", f"{HOLDS}/{held.json['data']['hold_id']}", key=RW_KEY)
+
+
+def test_moving_a_booking_onto_a_held_time_is_refused_on_every_reschedule_entry_point(api):
+    day = next_weekday(4, weeks_ahead=5)
+    phone = "+61498000018"
+    booked = api.post("/v1/scheduling-bookings", {
+        "event_type_id": CONSULT_ID, "date": day.isoformat(), "time": "09:00", "timezone": "NSW",
+        "fullName": "Mo Ver", "email": "mover18@example.com", "phone": phone}, key=RW_KEY)
+    assert booked.status == 201, booked.text
+    booking_id = booked.json["data"]["booking"]["id"]
+    assert place_on(api, day, "11:00").status == 201
+
+    documented = api.post(f"/v1/scheduling-bookings/{booking_id}/reschedule",
+                          {"date": day.isoformat(), "time": "11:00", "timezone": "NSW"}, key=RW_KEY)
+    assert documented.status == 409 and documented.json["error"]["details"]["reason"] == "held"
+    family = api.post(f"/v1/scheduling/bookings/{booking_id}/reschedule", {"slot": sydney(day, 11)}, key=RW_KEY)
+    assert family.status == 409 and family.json["error"]["details"]["reason"] == "held"
+    by_phone = api.post("/v1/scheduling/voice/reschedule-booking", {
+        "call": {**CALL, "call_id": "call_move_onto_hold", "from_number": phone}, "name": "reschedule",
+        "args": {"new_slot": f"{day.isoformat()} 11:00", "timezone": "NSW"}}, key=VOICE_KEY)
+    assert by_phone.text.startswith("RESCHEDULE FAILED: That time is being held for someone else"), by_phone.text
+    kept = api.get(f"/v1/scheduling-bookings/{booking_id}", key=RW_KEY).json["data"]
+    assert kept["status"] == "confirmed" and kept["starts_at"] == sydney(day, 9)
+
+
+def test_the_mcp_tools_do_not_offer_a_held_time(api):
+    day = next_weekday(1, weeks_ahead=5)
+    assert place_on(api, day, "10:00").status == 201
+
+    async def conversation(session):  # noqa: ANN001, ANN202
+        slots = await session.call_tool("get_available_slots", {
+            "event_type_id": CONSULT_ID, "start_date": day.isoformat(), "end_date": day.isoformat(),
+            "timezone": "NSW"})
+        check = await session.call_tool("check_slot_availability",
+                                        {"event_type_id": CONSULT_ID, "slot": sydney(day, 10)})
+        return slots, check
+
+    slots, check = converse(api, RO_KEY, conversation)
+    times = [s["time"] for d in slots.structured_content["availability"]["dates"] for s in d["slots"]]
+    assert "10:00" not in times and "10:30" in times
+    assert check.structured_content["available"] is False and check.structured_content["reason"] == "held"
+
+
+def place_on(api, day, time: str):  # noqa: ANN001, ANN201
+    return api.post(HOLDS, {"event_type_id": CONSULT_ID, "date": day.isoformat(), "time": time, "timezone": "NSW"},
+                    key=RW_KEY)

@@ -8,6 +8,7 @@ after. `now` is passed in explicitly, so expiry is tested at exact instants with
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from scheduling.services.booking_create import CreateBookingInput, create_bookin
 from scheduling.services.holds import HoldRequest, place_hold, release_hold
 from scheduling.timezones import local_to_instant, parse_hhmm, resolve_timezone
 from tests.integration.test_booking_create import commit_competing_booking, confirmed_bookings_at
+from tests.integration.test_booking_reads import dynamodb_calls
 from tests.support.seeds import ASSESSMENT_ID, COMPANY_ID, CONSULT_ID, JANE_ID, OTHER_COMPANY_ID, SAM_ID, next_weekday
 
 SYDNEY = resolve_timezone("Australia/Sydney")
@@ -165,6 +167,27 @@ def test_the_holders_create_with_hold_id_books_the_held_slot_and_consumes_the_ho
     assert second.code == "HOLD_EXPIRED" and second.details["state"] == "consumed"
     assert second.details["booking_id"] == booking.id
     assert [b.id for b in confirmed_bookings_at(placed.starts_at)] == [booking.id]
+
+
+def test_a_create_through_a_hold_makes_the_same_dynamodb_calls_as_any_create(workspace) -> None:
+    moment = now()
+    placed = hold(moment)
+
+    with dynamodb_calls() as through_hold:
+        book(moment, hold_id=placed.id, email="first.time@example.com")
+    with dynamodb_calls() as plain:
+        book(moment, time="11:00", email="another.first.time@example.com")
+
+    def operations(calls: list[tuple[str, str]]) -> Counter[str]:
+        return Counter(name for name, _ in calls)
+
+    # The hold is read in the create's BatchGetItem and consumed in its one transaction; the 3
+    # UpdateItems are the create's own side-effect marks (event id onto the booking, calendar
+    # insert done, confirmation email done), none of them about the hold.
+    assert operations(through_hold) == operations(plain) == Counter(
+        {"Query": 1, "BatchGetItem": 1, "TransactWriteItems": 1, "UpdateItem": 3})
+    assert not any("HOLD#" in body for name, body in through_hold if name == "UpdateItem")
+    assert any(f"HOLD#{placed.id}" in body for name, body in through_hold if name == "TransactWriteItems")
 
 
 def test_a_hold_id_for_another_time_event_type_or_booker_is_refused_not_moved(workspace) -> None:

@@ -38,7 +38,8 @@ def voice_body(args: dict, call_id: str = CALL_ID) -> str:
 
 
 def ask_slots(day, moment: datetime, call_id: str = CALL_ID) -> str:  # noqa: ANN001
-    return answer_slots(COMPANY_ID, CONSULT_ID, voice_body({"preferred_day": day.isoformat()}, call_id), moment).text
+    return answer_slots(COMPANY_ID, CONSULT_ID, voice_body({"preferred_day": day.isoformat()}, call_id), moment,
+                        may_hold=True).text
 
 
 def ask_book(slot: str, moment: datetime, email: str = "sarah@example.com", call_id: str = CALL_ID) -> str:

@@ -22,6 +22,7 @@ SLOT_REASONS = {
     "not_on_grid": "Appointments start at set times, and that is not one of them.",
     "busy": "That time is no longer free.",
     "booked": "Someone has just booked that time.",
+    "held": "Someone is booking that time right now; it may be free again in a few minutes.",
     "nonexistent_local_time": "That time does not exist on that day (the clocks go forward).",
 }
 

@@ -29,8 +29,11 @@ _ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 SLOTS_FAILED = "COULD NOT LIST TIMES:"
 
 
-def answer_slots(company_id: str, event_type_id: str, body: str | None, now: datetime) -> VoiceAnswer:
-    """The slot list text; a failure is text too, with the error's status (400/404/503)."""
+def answer_slots(company_id: str, event_type_id: str, body: str | None, now: datetime, *,
+                 may_hold: bool = False) -> VoiceAnswer:
+    """The slot list text; a failure is text too, with the error's status (400/404/503).
+    `may_hold`: the key could place a hold itself (a write scope), so the event type's
+    hold_offered_slot_seconds applies; a read-only key lists times and keeps nothing."""
     try:
         request = parse_voice_body(body)
         config = wiring.companies().load_config(company_id)
@@ -49,7 +52,7 @@ def answer_slots(company_id: str, event_type_id: str, body: str | None, now: dat
         offering = Offering(event_type.name, event_type.default_duration_minutes,
                             tuple(h.name for h in snapshot.hosts), event_type.description)
         text, first_offered = slots_answer(offering, starts, day_pref, time_pref, tz)
-        if first_offered is not None:
+        if first_offered is not None and may_hold:
             hold = holds.hold_offered_slot(company_id, request.call_id, event_type, first_offered, tz, now,
                                            config=config)
             if hold is not None:

@@ -29,6 +29,13 @@ def test_a_valid_seed_keeps_given_ids_and_fills_event_type_defaults():
     assert first.management_token_expires_at == first.ends_at + timedelta(hours=24)
 
 
+def test_a_seeded_event_type_may_hold_its_voice_offers():
+    seed = _broken(lambda s: s["companies"][0]["event_types"][0].update(hold_offered_slot_seconds=120))
+    plan = plan_seed(seed, NOW)
+    assert plan.companies[0].event_types[0].hold_offered_slot_seconds == 120
+    assert all(e.hold_offered_slot_seconds is None for e in plan_seed(standard_seed(), NOW).companies[0].event_types)
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
@@ -43,6 +50,8 @@ def test_a_valid_seed_keeps_given_ids_and_fills_event_type_defaults():
         (lambda s: s["companies"][1].pop("name"), "companies[1].name"),
         (lambda s: s["companies"][0]["api_keys"][0].update(scopes=["everything"]),
          "companies[0].api_keys[0].scopes[0]"),
+        (lambda s: s["companies"][0]["event_types"][0].update(hold_offered_slot_seconds=901),
+         "companies[0].event_types[0].hold_offered_slot_seconds"),
     ],
 )
 def test_an_invalid_seed_fails_with_the_path_of_the_bad_value(mutate, message):
