@@ -310,6 +310,29 @@ def test_a_hold_on_another_time_that_day_only_makes_the_create_retry(workspace, 
     assert set(ledger_day.holds) == {placed[0].id} and booking.id in ledger_day.ranges
 
 
+def test_a_voice_calls_hold_also_only_retries_when_another_time_that_day_was_booked(workspace, monkeypatch) -> None:
+    real_load = availability.load_snapshot
+    loads: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any):  # noqa: ANN202
+        loads.append(1)
+        return real_load(*args, **kwargs)
+
+    def load_then_other_time_booked(*args: Any, **kwargs: Any):  # noqa: ANN202
+        snapshot = counted(*args, **kwargs)
+        monkeypatch.setattr(availability, "load_snapshot", real_load)
+        book(time="12:00", email="meanwhile@example.com")
+        monkeypatch.setattr(availability, "load_snapshot", counted)
+        return snapshot
+
+    monkeypatch.setattr(availability, "load_snapshot", load_then_other_time_booked)
+    placed = hold(time="11:00", call_id="call_fast_retry")
+    # the call's pointer rides after the ledger days, so a moved version is a re-read of that day,
+    # not a whole re-plan (which would load the snapshot again)
+    assert placed.starts_at == at(WEDNESDAY, "11:00") and len(loads) == 1
+    assert holds.hold_repository().call_hold_id(COMPANY_ID, "call_fast_retry") == placed.id
+
+
 def _race(actions: list) -> tuple[list[Any], list[DomainError]]:  # noqa: ANN001
     barrier = threading.Barrier(len(actions))
     won: list[Any] = []

@@ -79,11 +79,11 @@ class HoldRepository:
                        live_until_epoch=_epoch(hold.expires_at), **tidy_up)
         writes = [{"Put": {"TableName": self._table.name, "Item": item,
                            "ConditionExpression": "attribute_not_exists(PK)"}}]
-        if hold.call_id:
+        writes.extend(self._ledger_hold(hold.company_id, day, hold.id, value) for day in guard)
+        if hold.call_id:  # after the ledger days: commit_guarded reads failures at 1..len(guard) as theirs
             pointer = {"PK": keys.company_pk(hold.company_id), "SK": keys.call_hold_sk(hold.call_id),
                        "hold_id": hold.id, **tidy_up}
             writes.append({"Put": {"TableName": self._table.name, "Item": pointer}})
-        writes.extend(self._ledger_hold(hold.company_id, day, hold.id, value) for day in guard)
         transact(self._client, writes)
 
     def release(self, hold: Hold, now: datetime) -> None:
