@@ -7,9 +7,12 @@ DynamoDB calls per request for each sample event (Scans must be 0, and a booking
 reads and 1 TransactWriteItems: the run fails otherwise), cold
 import of every function vs `import boto3` (goal ≤ 1.5×; for each function that misses it, and for
 the slowest, the packages and modules that dominate its import are printed), layer sizes (after
-`make build`), and local-server latency at 1 and 20
-concurrent clients (goal: p95 at 20 ≤ 3× p95 at 1; see docs/reliability.md for why a 2-core,
-in-process server cannot meet it and what the figure means).
+`make build`), and, on DynamoDB Local (tools/bench_scale.py, its own process): scale (the demo
+workspace with ~100 and ~100,000 bookings, p50 of six requests and the ratio large/small, goal
+≤ 1.2) and throughput (requests/s at 1 and 20 clients), which replaced the local-server "p95 at
+20 clients ≤ 3× one client" figure (it measured queueing on two cores: docs/reliability.md).
+DynamoDB Local: BENCH_DYNAMODB_ENDPOINT names a running one; otherwise tools.dynamodb_local starts
+one when that launcher exists; otherwise the section says it was not measured.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -311,83 +312,32 @@ def layer_sizes() -> dict[str, Any]:
     return sizes or {"note": "run `make build` first to measure the built layers"}
 
 
-# ------------------------------------------------------------------------------- local latency
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))], 1)
+# ------------------------------------------------------------------ scale and throughput (DynamoDB Local)
+SCALE_TIMEOUT_S = 600
 
 
-def local_latency(requests_per_level: int = 60) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
-    from tests.acceptance.conftest import start_server
-    from tests.support.seeds import RO_KEY, booking_id, standard_seed
-
-    seed = ROOT / ".bench-seed.json"
-    seed.write_text(json.dumps(standard_seed()))
-    process, api = start_server(seed)
+def scale() -> dict[str, Any]:
+    """tools/bench_scale.py in a fresh process (this one runs on moto) against DynamoDB Local."""
+    endpoint, engine = os.environ.get("BENCH_DYNAMODB_ENDPOINT"), None
+    if not endpoint:
+        try:
+            from tools import dynamodb_local  # type: ignore[attr-defined]
+        except ImportError:
+            return {"note": "not measured: no DynamoDB Local (set BENCH_DYNAMODB_ENDPOINT to a running one; "
+                            "tools/dynamodb_local.py starts one once it exists)"}
+        engine = dynamodb_local.start()
+        endpoint = engine.endpoint
     try:
-        targets = {
-            "GET /v1/scheduling-bookings": lambda: api.get("/v1/scheduling-bookings?limit=5", key=RO_KEY),
-            "GET /v1/scheduling-bookings/{id}": lambda: api.get(f"/v1/scheduling-bookings/{booking_id(0)}", key=RO_KEY),
-        }
-        results: dict[str, Any] = {}
-        for label, call in targets.items():
-            call()
-
-            def timed(_: int, call: Any = call) -> float:
-                started = time.perf_counter()
-                assert call().status == 200
-                return (time.perf_counter() - started) * 1000
-
-            results[label] = _client_levels(timed, requests_per_level)
-        results["POST /v1/scheduling-bookings"] = _create_latency(api)
-        results["note"] = (f"goal: p95 at 20 clients ≤ 3× p95 at 1. Not reachable on this machine ({os.cpu_count()} cores): "
-                           "requests_per_second is the same at 1 and 20 clients, i.e. one client already uses all "
-                           "the capacity, so by Little's law 20 closed-loop clients wait ≈ 20× as long; ≤ 3× would "
-                           "need ≥ 7 requests running in parallel. The ratio measures queueing here, not Lambda "
-                           "(one request per container). See docs/reliability.md.")
-        return results
+        command = [PYTHON, "-m", "tools.bench_scale", "--endpoint", endpoint]
+        if os.environ.get("BENCH_SCALE_LARGE"):
+            command += ["--large", os.environ["BENCH_SCALE_LARGE"]]
+        done = subprocess.run(command, env=ENV, cwd=ROOT, capture_output=True, text=True, timeout=SCALE_TIMEOUT_S)
+        if done.returncode != 0:
+            return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+        return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-        seed.unlink(missing_ok=True)
-
-
-def _create_latency(api: Any, per_level: int = 20) -> dict[str, Any]:
-    """Creates at 1 and 20 concurrent clients, each for its own free slot (201 asserted)."""
-    from datetime import timedelta
-
-    from tests.support.seeds import CONSULT_ID, RW_KEY, next_weekday
-
-    first = next_weekday(0, weeks_ahead=2)
-    days = [first + timedelta(days=n) for n in range(40) if (first + timedelta(days=n)).weekday() < 5][:20]
-    slots = iter([(day, f"{9 + n // 2:02d}:{30 * (n % 2):02d}") for n in range(16) for day in days])
-
-    def create(_: int) -> float:
-        day, at = next(slots)
-        started = time.perf_counter()
-        response = api.post("/v1/scheduling-bookings", {
-            "event_type_id": CONSULT_ID, "date": day.isoformat(), "time": at, "timezone": "Australia/Sydney",
-            "fullName": "Bench Booker", "email": "bench@example.com"}, key=RW_KEY)
-        assert response.status == 201, response.text
-        return (time.perf_counter() - started) * 1000
-
-    return _client_levels(create, per_level)
-
-
-def _client_levels(timed: Callable[[int], float], requests: int) -> dict[str, Any]:
-    """`requests` calls of `timed` (returns ms) with 1 and then 20 concurrent clients: p50, p95 and
-    throughput per level, and the p95 ratio the goal is about."""
-    levels: dict[str, Any] = {}
-    for clients in (1, 20):
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=clients) as pool:
-            durations = list(pool.map(timed, range(requests)))
-        elapsed = time.perf_counter() - started
-        levels[f"c{clients}"] = {"p50": _percentile(durations, 50), "p95": _percentile(durations, 95),
-                                 "requests_per_second": round(requests / elapsed, 1)}
-    levels["p95_ratio_c20_to_c1"] = round(levels["c20"]["p95"] / max(levels["c1"]["p95"], 0.1), 2)
-    return levels
+        if engine is not None:
+            engine.stop()
 
 
 CREATE_BOOKING = "POST /v1/scheduling-bookings"
@@ -595,14 +545,17 @@ def main() -> int:
     report: dict[str, Any] = {"commit": _git_commit()}
     for key, section in (("slot_engine", slot_engine), ("dynamodb_calls", dynamodb_calls),
                          ("cold_import", cold_import), ("layer_sizes_mb", layer_sizes),
-                         ("local_latency_ms", local_latency), ("webhooks", webhooks_in_own_process)):
+                         ("scale", scale), ("webhooks", webhooks_in_own_process)):
         started = time.perf_counter()
         try:
             report[key] = section()
         except Exception as error:  # one broken section must not hide the others
             report[key] = {"error": repr(error)}
+        if key == "scale" and "backend" in report[key]:  # bench_scale answers backend, scale, throughput
+            report.update(report.pop("scale"))
         print(f"== {key} ({time.perf_counter() - started:.1f} s)")
-        print(json.dumps(report[key], indent=2))
+        print(json.dumps({k: report[k] for k in ("backend", "scale", "throughput_rps") if k in report}
+                         if key == "scale" else report[key], indent=2))
     (ROOT / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
     print("wrote bench-results.json")
     try:

@@ -2,7 +2,8 @@
 
 Four panels: slot engine vs the brute-force reference, DynamoDB calls per request of every sample
 event (Scans in red: there must be none), cold import of every function as a multiple of
-`import boto3` (goal line at 1.5×), and local-server p50/p95 at 1 and 20 clients. Layer sizes and
+`import boto3` (goal line at 1.5×), and scale (p50 at ~100 and ~100,000 bookings, ratio goal 1.2)
+with throughput at 1 and 20 clients, on DynamoDB Local. Layer sizes and
 the commit go in the title. Matplotlib's Agg backend: no display needed.
 
     python -m tools.bench_chart [bench-results.json [bench-results.png]]
@@ -26,7 +27,7 @@ def render(report: dict[str, Any], path: Path) -> None:
 
     fig, axes = plt.subplots(2, 2, figsize=(18, 14), gridspec_kw={"height_ratios": [1, 1.6]})
     _slot_engine(axes[0][0], report.get("slot_engine", {}))
-    _latency(axes[0][1], report.get("local_latency_ms", {}))
+    _scale(axes[0][1], report.get("scale", {}), report.get("throughput_rps", {}))
     _dynamodb(axes[1][0], report.get("dynamodb_calls", {}))
     _cold_import(axes[1][1], report.get("cold_import", {}))
     layers = report.get("layer_sizes_mb", {})
@@ -98,22 +99,27 @@ def _cold_import(ax: Any, section: dict[str, Any]) -> None:
                  "within goal (red: over; bench-results.json names the heavy imports)", fontsize=10)
 
 
-def _latency(ax: Any, section: dict[str, Any]) -> None:
-    title = "Local server latency (ms): 1 vs 20 concurrent clients"
-    if _missing(ax, title, section):
+def _scale(ax: Any, section: dict[str, Any], throughput: dict[str, Any]) -> None:
+    title = "Scale on DynamoDB Local: p50 (ms) at ~100 vs ~100,000 bookings"
+    if "p50_ms" not in section:
+        ax.set_title(title)
+        ax.text(0.5, 0.5, str(section.get("note") or section.get("error") or "no data")[:120], ha="center",
+                va="center", wrap=True)
+        ax.set_axis_off()
         return
-    targets = [t for t, v in section.items() if isinstance(v, dict)]
-    width = 0.2
-    series = [("c1", "p50"), ("c1", "p95"), ("c20", "p50"), ("c20", "p95")]
-    for i, (level, stat) in enumerate(series):
-        values = [section[t][level][stat] for t in targets]
-        bars = ax.bar([x + (i - 1.5) * width for x in range(len(targets))], values, width,
-                      label=f"{level[1:]} client{'s' if level != 'c1' else ''} {stat}")
+    names = list(section["p50_ms"])
+    width = 0.4
+    for i, size in enumerate(("small", "large")):
+        values = [section["p50_ms"][n][size] for n in names]
+        bars = ax.bar([x + (i - 0.5) * width for x in range(len(names))], values, width,
+                      label=f"{section.get(size + '_bookings', size)} bookings")
         ax.bar_label(bars, fmt="%.0f", fontsize=7)
-    ratios = ", ".join(f"{section[t]['p95_ratio_c20_to_c1']}×" for t in targets)
-    ax.set_xticks(range(len(targets)), targets, fontsize=8)
+    ax.set_xticks(range(len(names)), [f"{n}\n×{section['p50_ms'][n]['ratio']}" for n in names], fontsize=7)
     ax.legend()
-    ax.set_title(f"{title}\np95 ratio 20:1 = {ratios} (goal ≤ 3×; in-process server on a few cores)", fontsize=10)
+    rps = ", ".join(f"{label.split()[0]} {label.split()[1].rsplit('/', 1)[-1]}: {v['c1']}→{v['c20']}"
+                    for label, v in throughput.items() if isinstance(v, dict))
+    ax.set_title(f"{title}\nmax ratio {section.get('max_ratio')} (goal ≤ {section.get('goal_ratio', 1.2)}); "
+                 f"req/s 1→20 clients: {rps}", fontsize=9)
 
 
 def _short(label: str, width: int = 60) -> str:
