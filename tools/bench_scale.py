@@ -277,7 +277,7 @@ def run(endpoint: str, large: int = LARGE) -> dict[str, Any]:
     stored = len(company.get("bookings", []))
     items = _generated_items(company, SMALL - stored, seed=1) + _generated_items(twin, large - stored, seed=2)
     load_s = load(items)
-    small, big = Requests(company), Requests(twin, twin=True)
+    small, big = Requests(company), Requests(company, twin=True)  # the twin's ids: mapped per event
     p50 = measure(small, big)
     result: dict[str, Any] = {
         "backend": "dynamodb-local",
