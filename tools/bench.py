@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,12 @@ def _git_commit() -> str:
 
 # ------------------------------------------------------------------------------------ slot engine
 def slot_engine() -> dict[str, Any]:
-    from tools.bench_slots import run
+    from tools.bench_slots import find_case, missing_case_message, run
 
-    return run()
+    case = find_case()
+    if case is None:
+        return {"skipped": missing_case_message()}
+    return run(case)
 
 
 # ------------------------------------------------------------------------------- DynamoDB calls

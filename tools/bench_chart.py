@@ -40,10 +40,11 @@ def render(report: dict[str, Any], path: Path) -> None:
 
 
 def _missing(ax: Any, title: str, section: dict[str, Any]) -> bool:
-    if section and "error" not in section:
+    if section and "error" not in section and "skipped" not in section:
         return False
     ax.set_title(title)
-    ax.text(0.5, 0.5, f"not measured: {section.get('error', 'no data') if section else 'no data'}"[:120],
+    why = (section.get("error") or section.get("skipped") or "no data") if section else "no data"
+    ax.text(0.5, 0.5, f"not measured: {why}"[:120],
             ha="center", va="center", wrap=True)
     ax.set_axis_off()
     return True

@@ -10,6 +10,7 @@ are shared and noisy, so the speed-up against the reference is the figure that c
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -20,8 +21,44 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# CI clones the repository with the shared folder beside it, so the case is at ../shared.
-CASE_PATH = REPO_ROOT.parent / "shared" / "bench" / "slot-case.json"
+SHARED_DIR_VARIABLE = "SCHEDULING_SHARED_DIR"
+CASE_RELATIVE = Path("bench") / "slot-case.json"
+
+
+def _main_checkout() -> Path | None:
+    """The main checkout of a git worktree (its common .git folder's parent), or None."""
+    import subprocess
+
+    try:
+        found = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=REPO_ROOT,
+                               capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(found.stdout.strip()).parent if found.returncode == 0 and found.stdout.strip() else None
+
+
+def shared_dir_candidates() -> list[Path]:
+    """Where the shared folder may be: $SCHEDULING_SHARED_DIR, then beside the repository (CI clones
+    it there, as ../shared), then beside the main checkout when this is a git worktree."""
+    candidates = [Path(os.environ[SHARED_DIR_VARIABLE])] if os.environ.get(SHARED_DIR_VARIABLE) else []
+    candidates.append(REPO_ROOT.parent / "shared")
+    main_checkout = _main_checkout()
+    if main_checkout is not None and main_checkout != REPO_ROOT:
+        candidates.append(main_checkout.parent / "shared")
+    return candidates
+
+
+def find_case() -> Path | None:
+    return next((c / CASE_RELATIVE for c in shared_dir_candidates() if (c / CASE_RELATIVE).exists()), None)
+
+
+def missing_case_message() -> str:
+    looked = ", ".join(str(c / CASE_RELATIVE) for c in shared_dir_candidates())
+    return (f"slot-engine bench case not found (looked at {looked}): set {SHARED_DIR_VARIABLE} to the shared "
+            "folder (the one holding bench/slot-case.json)")
+
+
+CASE_PATH = find_case() or REPO_ROOT.parent / "shared" / CASE_RELATIVE
 EXPECTED_PATH = CASE_PATH.with_name("slot-case-expected.json")
 
 sys.path[:0] = [p for p in (str(REPO_ROOT / "shared"), str(REPO_ROOT)) if p not in sys.path]
@@ -134,8 +171,8 @@ def _range(busy: dict[str, str]) -> TimeRange:
 
 
 if __name__ == "__main__":
-    if not CASE_PATH.exists():
-        sys.exit(f"bench case not found at {CASE_PATH} (expected the shared folder beside the repository)")
+    if find_case() is None:
+        sys.exit(missing_case_message())
     figures = run()
     print(json.dumps(figures, indent=2))
     print(

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 
 from scheduling.slots.engine import compute_slots
 from scheduling.slots.windows import window_spans
-from tools.bench_slots import load_case, slots_by_local_date
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-# CI clones the repository with the shared folder beside it, as ../shared.
-CASE_PATH = REPO_ROOT.parent / "shared/bench/slot-case.json"
-EXPECTED_PATH = CASE_PATH.with_name("slot-case-expected.json")
+from tools.bench_slots import CASE_PATH, EXPECTED_PATH, load_case, missing_case_message, slots_by_local_date
 
 pytestmark = pytest.mark.skipif(
-    not (CASE_PATH.exists() and EXPECTED_PATH.exists()),
-    reason=f"bench case not found at {CASE_PATH} (the shared folder is expected beside the repository)",
+    not (CASE_PATH.exists() and EXPECTED_PATH.exists()), reason=missing_case_message()
 )
 
 
