@@ -411,19 +411,30 @@ def _post(target: CheckedUrl, headers: dict[str, str], body: bytes) -> AttemptRe
     import http.client
     import ssl
 
-    sock = socket.create_connection((target.address, target.port), timeout=ATTEMPT_TIMEOUT_SECONDS)
+    # One budget for the whole attempt: connecting, the TLS handshake, sending and the answer.
+    deadline = time.monotonic() + ATTEMPT_TIMEOUT_SECONDS
+
+    def remaining() -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no answer within {ATTEMPT_TIMEOUT_SECONDS:g} s")
+        return left
+
+    sock = socket.create_connection((target.address, target.port), timeout=remaining())
     if target.scheme == "https":
+        sock.settimeout(remaining())
         sock = ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
         connection: http.client.HTTPConnection = http.client.HTTPSConnection(
             target.host, target.port, timeout=ATTEMPT_TIMEOUT_SECONDS)
     else:
         connection = http.client.HTTPConnection(target.host, target.port, timeout=ATTEMPT_TIMEOUT_SECONDS)
     connection.sock = sock
-    deadline = time.monotonic() + ATTEMPT_TIMEOUT_SECONDS
     try:
+        sock.settimeout(remaining())
         connection.request("POST", target.path, body=body, headers=headers)
-        sock.settimeout(max(0.1, deadline - time.monotonic()))
+        sock.settimeout(remaining())
         response = connection.getresponse()
+        sock.settimeout(remaining())
         response.read(4096)
         status = response.status
         retry_after = _retry_after(response.getheader("Retry-After")) if status == 429 else None
