@@ -87,3 +87,28 @@ def test_cancel_takes_reason_as_well_as_cancellation_reason(api) -> None:
     assert cancelled.status == 200, cancelled.text
     stored = api.get(f"/v1/scheduling/bookings/{booking['id']}", key=RW_KEY).json["data"]
     assert (stored["status"], stored["cancellation_reason"]) == ("cancelled", "Feeling better")
+
+
+def test_available_slots_names_start_date_and_end_date_in_its_errors(api) -> None:
+    body = {"event_type_id": CONSULT_ID, "start_date": DAY.isoformat()}
+
+    backwards = api.post("/v1/scheduling/available-slots", {**body, "end_date": "2020-01-01"}, key=RW_KEY)
+    too_long = api.post("/v1/scheduling/available-slots", {**body, "end_date": "2099-01-01"}, key=RW_KEY)
+
+    assert error_of(backwards) == (400, "VALIDATION_ERROR", "end_date")
+    assert error_of(too_long) == (400, "VALIDATION_ERROR", "end_date")
+    assert "end_date = " in too_long.json["error"]["fix"]  # the suggested value, under the name the caller sends
+    for response in (backwards, too_long):
+        assert "date_from" not in response.text and "date_to" not in response.text, response.text
+
+
+def test_reschedule_names_slot_when_its_local_form_is_not_a_date_and_time(api) -> None:
+    booking = create(api, 16).json["data"]["booking"]
+
+    for slot in ("2026-13-45 10:00", f"{DAY.isoformat()} 25:00"):
+        response = api.post(f"/v1/scheduling/bookings/{booking['id']}/reschedule", {"slot": slot}, key=RW_KEY)
+
+        assert error_of(response) == (400, "VALIDATION_ERROR", "slot"), response.text
+        assert "YYYY-MM-DD HH:MM" in response.json["error"]["details"]["expected"]
+    unchanged = api.get(f"/v1/scheduling/bookings/{booking['id']}", key=RW_KEY).json["data"]
+    assert unchanged["status"] == "confirmed"

@@ -22,8 +22,11 @@ DELETE = (*WRITE, "scheduling:delete")
 
 # The services' field names as this family calls them, for the errors that name a field.
 LIST_FIELDS = {"date_from": "from", "date_to": "to"}
+SLOTS_FIELDS = {"date_from": "start_date", "date_to": "end_date"}
+RESCHEDULE_FIELDS = {"date": "slot", "time": "slot"}  # a "YYYY-MM-DD HH:MM" slot is checked as date and time
 
 INSTANT_EXPECTED = "an ISO 8601 instant with its offset, e.g. 2026-12-01T09:00:00+11:00"
+SLOT_EXPECTED = "an ISO 8601 instant with its offset, or 'YYYY-MM-DD HH:MM' in `timezone`"
 
 
 def parse_instant(value: str, field: str) -> datetime:
@@ -52,15 +55,22 @@ def split_slot(value: str, timezone_name: str | None, field: str = "slot") -> tu
 
 
 @contextmanager
-def named_as(names: Mapping[str, str]) -> Iterator[None]:
-    """A VALIDATION_ERROR about a service field reported under this family's name for it (and
-    its `expected` text saying the family's names too), so the caller can fix what they sent."""
+def named_as(names: Mapping[str, str], expected: str | None = None) -> Iterator[None]:
+    """A VALIDATION_ERROR about a service field reported under this family's name for it, its
+    message, fix and `expected` saying the family's names too (or `expected` when given: several
+    service fields are one of this family's), so the caller can fix what they sent."""
     try:
         yield
     except ValidationFailed as error:
         field = error.details.get("field")
         if field not in names:
             raise
+        if expected is not None:
+            raise ValidationFailed(names[field], expected) from None
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
-        expected = pattern.sub(lambda m: names[m.group(1)], str(error.details.get("expected", "")))
-        raise ValidationFailed(names[field], expected) from None
+
+        def renamed(text: str) -> str:
+            return pattern.sub(lambda m: names[m.group(1)], text)
+
+        raise ValidationFailed(names[field], renamed(str(error.details.get("expected", ""))),
+                               message=renamed(error.message), fix=renamed(error.fix), hint=error.hint) from None

@@ -51,7 +51,8 @@ class SchedulingAvailableSlotsBody(EventTypeRef):
 def scheduling_available_slots_route(body: Annotated[SchedulingAvailableSlotsBody, Body()]) -> dict:
     flat = AvailableSlotsBody(date_from=body.start_date, date_to=body.end_date,
                               **body.model_dump(exclude={"start_date", "end_date"}))
-    return {"data": listing_json(listed(flat))}
+    with family.named_as(family.SLOTS_FIELDS):
+        return {"data": listing_json(listed(flat))}
 
 
 def listed(body: AvailableSlotsBody):  # noqa: ANN201 - the service's SlotListing

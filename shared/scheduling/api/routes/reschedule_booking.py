@@ -81,7 +81,8 @@ def reschedule_scheduling_booking_route(
         # An instant is read in the booking's own zone, the one the service keeps when none is sent.
         zone = get_booking(current_principal().company_id, booking_id)[0].timezone
     day, at = family.split_slot(body.slot, zone)
-    return reschedule_once(booking_id, RescheduleBody(date=day, time=at, timezone=zone, reason=body.reason))
+    with family.named_as(family.RESCHEDULE_FIELDS, family.SLOT_EXPECTED):
+        return reschedule_once(booking_id, RescheduleBody(date=day, time=at, timezone=zone, reason=body.reason))
 
 
 def reschedule_once(booking_id: str, body: RescheduleBody):  # noqa: ANN201 - a Response
