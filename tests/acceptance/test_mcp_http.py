@@ -65,12 +65,18 @@ def test_a_whole_conversation_slots_create_the_same_slot_again_then_cancel(api) 
     assert not slots.is_error and "free slots" in slots.content[0].text
     assert not created.is_error, created.content[0].text
     assert created.structured_content["success"] is True
-    assert created.content[0].text.startswith("Booked!") and created.structured_content["booking"]["id"] in \
+    booking = created.structured_content["booking"]
+    # the voice tools' sentences (contract §9: "the voice texts of §5 where one exists")
+    assert created.content[0].text.startswith(
+        f"Booked! Mo Chen's Free Consultation (30 min) is confirmed for {booking['formatted']}, ending at "), \
         created.content[0].text
+    assert "A confirmation has been sent to mo@example.com." in created.content[0].text
+    assert created.content[0].text.endswith(f"Booking ID: {booking['id']}")
     assert again.is_error is True
     assert again.content[0].text.startswith("SLOT_UNAVAILABLE:") and "Fix:" in again.content[0].text
     assert not cancelled.is_error and cancelled.structured_content["booking"]["status"] == "cancelled"
-    assert cancelled.content[0].text.startswith("Cancelled!")
+    assert cancelled.content[0].text == \
+        f"Cancelled! Your Free Consultation (30 min) on {booking['formatted']} has been cancelled."
 
 
 def test_a_read_only_key_calling_a_write_tool_gets_an_error_result_not_a_protocol_error(api) -> None:
@@ -127,3 +133,21 @@ def test_hold_slot_keeps_it_from_others_and_create_with_hold_id_books_it(api) ->
     assert taken.structured_content["error"]["details"]["reason"] == "held"
     assert not booked.is_error, booked.content[0].text
     assert not released.is_error and released.content[0].text.startswith("Released")
+
+
+def test_reschedule_tells_the_agent_what_the_voice_tool_says(api) -> None:
+    created = api.post("/v1/scheduling/bookings", {
+        "event_type_id": CONSULT_ID, "start_time": sydney(THURSDAY, 15), "invitee_email": "rita@example.com",
+        "invitee_name": "Rita Moss"}, key=RW_KEY)
+    assert created.status == 201, created.text
+
+    async def conversation(session):  # noqa: ANN001, ANN202
+        return await session.call_tool("reschedule_booking", {
+            "booking_id": created.json["data"]["booking"]["id"], "slot": sydney(THURSDAY, 16)})
+
+    moved = converse(api, RW_KEY, conversation)
+
+    assert not moved.is_error, moved.content[0].text
+    booking = moved.structured_content["booking"]
+    assert moved.content[0].text == (f"Rescheduled! Your Free Consultation is now confirmed for {booking['formatted']}.\n"
+                                     f"The previous booking has been cancelled.\nBooking ID: {booking['id']}")

@@ -3,26 +3,10 @@
 
 from __future__ import annotations
 
-import json
-
-import pytest
-
-from tests.acceptance.conftest import report_server_errors, start_server
-from tests.support.seeds import CONSULT_ID, RW_KEY, next_weekday, standard_seed, sydney
+from tests.support.seeds import CONSULT_ID, RW_KEY, next_weekday, sydney
 
 DAY = next_weekday(3, weeks_ahead=2)
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-
-
-@pytest.fixture(scope="module")
-def api(tmp_path_factory):
-    seed_path = tmp_path_factory.mktemp("seed") / "seed.json"
-    seed_path.write_text(json.dumps(standard_seed()))
-    process, local_api = start_server(seed_path)
-    yield local_api
-    process.terminate()
-    process.wait(timeout=10)
-    report_server_errors(local_api)
 
 
 def create(api, hh: int, **fields):  # noqa: ANN001, ANN003, ANN201

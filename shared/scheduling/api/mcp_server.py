@@ -69,7 +69,7 @@ def tool_call(tool: mcp_tools.Tool, arguments: dict[str, Any], event: dict[str, 
     data = payload.get("data")
     if isinstance(data, list):
         return False, mcp_tools.list_text(tool, data), payload  # structuredContent must be an object
-    return False, mcp_tools.result_text(tool, data), data
+    return False, mcp_tools.result_text(tool, data, arguments), data
 
 
 def visible_tools(principal: Principal) -> list[mcp_tools.Tool]:
@@ -93,12 +93,15 @@ def _server(event: dict[str, Any], context: Any, principal: Principal):  # noqa:
             return types.CallToolResult(is_error=True, content=[types.TextContent(
                 text=f"UNKNOWN_TOOL: There is no tool {params.name}.\nFix: Call tools/list and use one of its names.")])
         if tool not in visible_tools(principal):
-            needed = " or ".join(tool.scopes)
-            return types.CallToolResult(is_error=True, content=[types.TextContent(
-                text=f"INSUFFICIENT_SCOPE: This API key does not have the scope {tool.name} needs ({needed}).\n"
-                     f"Fix: Use an API key that has the {needed} scope, or admin.")],
-                structured_content={"error": {"code": "INSUFFICIENT_SCOPE", "status": 403,
-                                              "details": {"required_scopes": list(tool.scopes)}}})
+            from scheduling.errors import DomainError
+            from scheduling.services.auth import require_scope
+
+            try:  # the refusal the tool's route would give (same message, fix and details)
+                require_scope(principal, *tool.scopes)
+            except DomainError as refusal:
+                error = refusal.to_envelope()["error"]
+                return types.CallToolResult(is_error=True, content=[types.TextContent(text=mcp_tools.error_text(error))],
+                                            structured_content={"error": error})
         is_error, text, structured = tool_call(tool, params.arguments or {}, event, context, principal)
         return types.CallToolResult(is_error=is_error, content=[types.TextContent(text=text)],
                                     structured_content=structured)

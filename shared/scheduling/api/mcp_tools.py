@@ -128,20 +128,44 @@ def _time_of(booking: dict[str, Any]) -> str:
     return booking.get("formatted") or booking.get("starts_at") or ""
 
 
-def result_text(tool: Tool, data: Any) -> str:
-    """What an agent (or a person reading its transcript) is told; the JSON is in structuredContent."""
+def _ending(booking: dict[str, Any]) -> str:
+    """The end time as the voice texts write it (`format_time` in the booking's zone)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from scheduling.formatting import format_time
+
+    return format_time(datetime.fromisoformat(booking["ends_at"]), ZoneInfo(booking["timezone"]))
+
+
+def result_text(tool: Tool, data: Any, arguments: dict[str, Any] | None = None) -> str:
+    """What an agent (or a person reading its transcript) is told; the JSON is in structuredContent.
+    Booked, cancelled and rescheduled are the voice tools' sentences (`voice.texts`), filled in from
+    the JSON answer and, for the booker's name and email the create's answer leaves out, `arguments`."""
+    from scheduling.voice import texts
+
+    return texts.finish(_result_text(texts, tool, data, arguments or {}))
+
+
+def _result_text(texts: Any, tool: Tool, data: Any, arguments: dict[str, Any]) -> str:  # noqa: C901 - one branch a tool
     if not isinstance(data, dict):
         return f"{len(data)} found." if isinstance(data, list) else str(data)
     booking = data.get("booking")
     if tool.name == "create_booking" and booking:
-        return (f"Booked! {booking['event_type_name']} ({booking['duration_minutes']} min) on {_time_of(booking)}. "
-                f"Booking id {booking['id']}.")
+        name = arguments.get("invitee_name") or arguments.get("fullName") or ""
+        email = arguments.get("invitee_email") or arguments.get("email") or ""
+        return "\n".join([
+            texts.booked_sentence(name.strip(), booking["event_type_name"], booking["duration_minutes"],
+                                  _time_of(booking), _ending(booking), email.strip()),
+            *texts.video_lines(booking.get("google_meet_link"), video_expected=False),
+            texts.booking_id_line(booking["id"])])
     if tool.name == "cancel_booking" and booking:
         already = " It was already cancelled." if data.get("already_cancelled") else ""
-        return f"Cancelled! The {booking['event_type_name']} on {_time_of(booking)} has been cancelled.{already}"
+        return texts.cancelled_sentence(booking["event_type_name"], booking["duration_minutes"],
+                                        _time_of(booking)) + already
     if tool.name == "reschedule_booking" and booking:
-        return (f"Rescheduled! The {booking['event_type_name']} is now confirmed for {_time_of(booking)} "
-                f"(new booking id {booking['id']}). The previous booking has been cancelled.")
+        return "\n".join([texts.rescheduled_sentence(booking["event_type_name"], _time_of(booking)),
+                          texts.booking_id_line(booking["id"])])
     if tool.name.startswith("mark_booking_") and booking:
         return f"Booking {booking['id']} is now {booking['status']}."
     if tool.name == "check_slot_availability":
@@ -169,12 +193,14 @@ def result_text(tool: Tool, data: Any) -> str:
 
 
 def list_text(tool: Tool, items: list[dict[str, Any]]) -> str:
+    from scheduling.voice.texts import finish
+
     if tool.name == "list_bookings":
         lines = [f"- {b['id']}: {b['event_type_name']} with {b.get('booker_name')} on {_time_of(b)} ({b['status']})"
                  for b in items]
     else:
         lines = [f"- {e.get('id')}: {e.get('name')} ({e.get('default_duration_minutes')} min)" for e in items]
-    return "\n".join([f"{len(items)} found.", *lines])
+    return finish("\n".join([f"{len(items)} found.", *lines]))
 
 
 def error_text(error: dict[str, Any]) -> str:

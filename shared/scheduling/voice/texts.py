@@ -119,19 +119,34 @@ def no_slots_text(offering: Offering, asked: str, nearest: DaySlots | None, tz: 
 
 def booked_text(booking: Booking, offering: Offering, video_expected: bool) -> str:
     tz = ZoneInfo(booking.timezone)
-    lines = [
-        f"Booked! {_clip(booking.booker_name, _MAX_NAME_CHARS)}'s {_clip(offering.name, _MAX_NAME_CHARS)} "
-        f"({booking.duration_minutes} min) is confirmed for "
-        f"{format_instant(booking.starts_at, tz)}, ending at {format_time(booking.ends_at, tz)}. "
-        f"A confirmation has been sent to {booking.booker_email}."
-    ]
+    lines = [booked_sentence(booking.booker_name, offering.name, booking.duration_minutes,
+                             format_instant(booking.starts_at, tz), format_time(booking.ends_at, tz),
+                             booking.booker_email)]
     lines += offering_lines(offering)[1:]
-    if booking.join_link:
-        lines.append(f"Video link: {booking.join_link}")
-    elif video_expected:
-        lines.append("Video link: not ready yet; it will be in the calendar invitation.")
-    lines.append(f"Booking ID: {booking.id}")
+    lines += video_lines(booking.join_link, video_expected)
+    lines.append(booking_id_line(booking.id))
     return finish("\n".join(lines))
+
+
+# The sentences below take plain values, so the MCP tools (api/mcp_tools.py), which only have a JSON
+# answer, say the same things in the same words as the voice tools.
+
+def booked_sentence(booker_name: str, event_type_name: str, duration_minutes: int, when: str, ending: str,
+                    booker_email: str) -> str:
+    """`when`: the start as `format_instant` writes it; `ending`: the end as `format_time` does."""
+    return (f"Booked! {_clip(booker_name, _MAX_NAME_CHARS)}'s {_clip(event_type_name, _MAX_NAME_CHARS)} "
+            f"({duration_minutes} min) is confirmed for {when}, ending at {ending}. "
+            f"A confirmation has been sent to {booker_email}.")
+
+
+def video_lines(join_link: str | None, video_expected: bool) -> list[str]:
+    if join_link:
+        return [f"Video link: {join_link}"]
+    return ["Video link: not ready yet; it will be in the calendar invitation."] if video_expected else []
+
+
+def booking_id_line(booking_id: str) -> str:
+    return f"Booking ID: {booking_id}"
 
 
 def booking_failed_text(reason: str, fix: str | None, alternatives: Sequence[datetime], tz: ZoneInfo) -> str:
@@ -168,18 +183,22 @@ def which_booking_text(first_line: str, numbered: Sequence[tuple[int, Booking]])
 
 def cancelled_text(booking: Booking) -> str:
     when = format_instant(booking.starts_at, ZoneInfo(booking.timezone))
-    return finish(
-        f"Cancelled! Your {_clip(booking.event_type_name, _MAX_NAME_CHARS)} ({booking.duration_minutes} min) "
-        f"on {when} has been cancelled."
-    )
+    return finish(cancelled_sentence(booking.event_type_name, booking.duration_minutes, when))
+
+
+def cancelled_sentence(event_type_name: str, duration_minutes: int, when: str) -> str:
+    return (f"Cancelled! Your {_clip(event_type_name, _MAX_NAME_CHARS)} ({duration_minutes} min) "
+            f"on {when} has been cancelled.")
 
 
 def rescheduled_text(new_booking: Booking) -> str:
     when = format_instant(new_booking.starts_at, ZoneInfo(new_booking.timezone))
-    return finish(
-        f"Rescheduled! Your {_clip(new_booking.event_type_name, _MAX_NAME_CHARS)} is now confirmed for {when}.\n"
-        "The previous booking has been cancelled."
-    )
+    return finish(rescheduled_sentence(new_booking.event_type_name, when))
+
+
+def rescheduled_sentence(event_type_name: str, when: str) -> str:
+    return (f"Rescheduled! Your {_clip(event_type_name, _MAX_NAME_CHARS)} is now confirmed for {when}.\n"
+            "The previous booking has been cancelled.")
 
 
 def failed_text(prefix: str, reason: str, extra_lines: Sequence[str] = ()) -> str:
