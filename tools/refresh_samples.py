@@ -7,6 +7,12 @@ for 2030, are left alone) by the same number of weeks, so weekdays, working hour
 between samples and seed (the seeded booking a sample reads, the day a sample books) still hold.
 The earliest date lands at least LEAD days ahead. The seed's `date_overrides` are calendar facts
 (Christmas Day) and stay where they are.
+
+Instants with an offset (the /scheduling/* family's and MCP's `start_time`, `slot`:
+`2026-12-17T10:00:00+11:00`) keep their wall-clock time in the samples' zone (the demo seed
+company's), so one moved across a daylight-saving change gets that zone's new offset (+10:00 in
+winter) instead of turning into 9:00 local, outside the seeded hours. Instants in another offset
+(UTC job times) keep it.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ import json
 import re
 import sys
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = sorted((ROOT / "events").glob("*.json"))
@@ -35,12 +43,40 @@ def weeks_needed(dates: list[date], today: date) -> int:
     return -(-(today + LEAD - min(near)).days // 7)
 
 
-def shift(text: str, weeks: int, today: date) -> str:
-    def moved(match: re.Match[str]) -> str:
-        day = date(*map(int, match.groups()))
-        return (day + timedelta(weeks=weeks)).isoformat() if day < today + NEAR else match.group(0)
+@cache
+def samples_zone() -> ZoneInfo:
+    return ZoneInfo(json.loads(DEMO_SEED.read_text())["companies"][0]["timezone"])
 
-    return ISO_DATE.sub(moved, text)
+
+def shift(text: str, weeks: int, today: date, zone: ZoneInfo | None = None) -> str:
+    """`text` with its near dates `weeks` later; instants in `zone` keep their local time there."""
+    zone = zone or samples_zone()
+
+    def moved(match: re.Match[str]) -> str:
+        if match.group("instant") is None:
+            day = date(*map(int, match.group("y", "m", "d")))
+            return (day + timedelta(weeks=weeks)).isoformat() if day < today + NEAR else match.group(0)
+        day_text, clock, offset = match.group("day", "clock", "offset")
+        if date.fromisoformat(day_text) >= today + NEAR:
+            return match.group(0)
+        local = datetime.fromisoformat(f"{day_text}T{clock}")
+        later = local + timedelta(weeks=weeks)
+        if _offset(local.replace(tzinfo=zone)) == offset:  # the samples' zone: its offset on the new day
+            offset = _offset(later.replace(tzinfo=zone))
+        return f"{later.date().isoformat()}T{clock}{offset}"
+
+    return _DATE_OR_INSTANT.sub(moved, text)
+
+
+_DATE_OR_INSTANT = re.compile(
+    r"(?P<instant>(?<!\d)(?P<day>20\d\d-\d\d-\d\d)T(?P<clock>\d\d:\d\d(?::\d\d(?:\.\d+)?)?)"
+    r"(?P<offset>[+-]\d\d:\d\d)(?![\d:]))"
+    r"|(?<!\d)(?P<y>20\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)")
+
+
+def _offset(instant: datetime) -> str:
+    text = instant.strftime("%z")  # +1100
+    return f"{text[:3]}:{text[3:]}"
 
 
 def shift_seed(value: Any, weeks: int, today: date) -> Any:
