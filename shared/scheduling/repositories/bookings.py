@@ -226,19 +226,33 @@ class BookingRepository:
         booking: Booking,
         ledger: list[LedgerDay],
         extra_items: list[dict[str, Any]] = (),  # type: ignore[assignment]
+        *,
+        replacing: Booking | None = None,
     ) -> None:
         """Commit a booking and its ledger ranges atomically, or raise LedgerConflict.
 
         `ledger` must hold, for every host and every UTC day the buffered range touches, the
         LedgerDay the caller checked the booking against. `extra_items` are further
         TransactWriteItems entries (side-effect work, CRM records) that commit with it.
+
+        `replacing`: a reschedule's old booking as it is to be written (cancelled), committed in
+        the same transaction as `cancel` would: after the ledger days, the cancelled booking, then
+        the release of its ranges. A ledger day both bookings touch is ONE update that adds the new
+        range and removes the old (a transaction may not name an item twice), still guarded by
+        the version read.
         """
         span = buffered_range(booking)
         value = [span.start.isoformat(), span.end.isoformat()]
+        released = self._days_of(replacing) if replacing else {}
         writes = [{"Put": {"TableName": self._table.name, "Item": self.booking_item(booking),
                            "ConditionExpression": "attribute_not_exists(PK)"}}]
         for day in ledger:
-            writes.append(self._ledger_add(booking.company_id, day, booking.id, value))
+            old_id = released.pop((day.user_id, day.day), None)
+            writes.append(self._ledger_add(booking.company_id, day, booking.id, value, removing=old_id))
+        if replacing is not None:
+            writes.append(self._cancelled_put(replacing))
+            writes.extend(self._ledger_release(replacing.company_id, user_id, day, replacing.id)
+                          for user_id, day in released)
         writes.extend(extra_items)
         self._transact(writes)
 
@@ -246,22 +260,33 @@ class BookingRepository:
         self, booking: Booking, extra_items: list[dict[str, Any]] = ()  # type: ignore[assignment]
     ) -> None:
         """Write the cancelled booking (condition: it was still confirmed) and free its ranges."""
-        writes = [{"Put": {"TableName": self._table.name, "Item": self.booking_item(booking),
-                           "ConditionExpression": "#status = :confirmed",
-                           "ExpressionAttributeNames": {"#status": "status"},
-                           "ExpressionAttributeValues": {":confirmed": "confirmed"}}}]
-        for user_id in booking.host_user_ids:
-            for day in utc_days(buffered_range(booking)):
-                writes.append({"Update": {
-                    "TableName": self._table.name,
-                    "Key": {"PK": keys.company_pk(booking.company_id), "SK": keys.host_day_sk(user_id, day)},
-                    "UpdateExpression": "REMOVE ranges.#booking SET version = version + :one",
-                    "ConditionExpression": "attribute_exists(PK)",
-                    "ExpressionAttributeNames": {"#booking": booking.id},
-                    "ExpressionAttributeValues": {":one": 1},
-                }})
+        writes = [self._cancelled_put(booking)]
+        writes.extend(self._ledger_release(booking.company_id, user_id, day, booking.id)
+                      for user_id, day in self._days_of(booking))
         writes.extend(extra_items)
         self._transact(writes)
+
+    def _cancelled_put(self, booking: Booking) -> dict[str, Any]:
+        return {"Put": {"TableName": self._table.name, "Item": self.booking_item(booking),
+                        "ConditionExpression": "#status = :confirmed",
+                        "ExpressionAttributeNames": {"#status": "status"},
+                        "ExpressionAttributeValues": {":confirmed": "confirmed"}}}
+
+    @staticmethod
+    def _days_of(booking: Booking) -> dict[tuple[str, date], str]:
+        """(host, UTC day) of every ledger item holding `booking`'s range → its id."""
+        days = utc_days(buffered_range(booking))
+        return {(user_id, day): booking.id for user_id in dict.fromkeys(booking.host_user_ids) for day in days}
+
+    def _ledger_release(self, company_id: str, user_id: str, day: date, booking_id: str) -> dict[str, Any]:
+        return {"Update": {
+            "TableName": self._table.name,
+            "Key": {"PK": keys.company_pk(company_id), "SK": keys.host_day_sk(user_id, day)},
+            "UpdateExpression": "REMOVE ranges.#booking SET version = version + :one",
+            "ConditionExpression": "attribute_exists(PK)",
+            "ExpressionAttributeNames": {"#booking": booking_id},
+            "ExpressionAttributeValues": {":one": 1},
+        }}
 
     def save(self, booking: Booking) -> None:
         """Write the whole booking item as given (the seed loader); request paths change a booking
@@ -278,9 +303,12 @@ class BookingRepository:
             item.update(keys.booking_by_token(booking.management_token))
         return item
 
-    def _ledger_add(self, company_id: str, day: LedgerDay, booking_id: str, value: list[str]) -> dict[str, Any]:
+    def _ledger_add(self, company_id: str, day: LedgerDay, booking_id: str, value: list[str], *,
+                    removing: str | None = None) -> dict[str, Any]:
+        """The version-guarded write adding `booking_id`'s range to `day` (and removing the range
+        of `removing`, the booking a reschedule replaces, when it is on the same item)."""
         key = {"PK": keys.company_pk(company_id), "SK": keys.host_day_sk(day.user_id, day.day)}
-        if day.version == 0:
+        if day.version == 0:  # never written, so it holds no range to remove: the Put's condition fails if it now does
             item = {**key, "version": 1, "ranges": {booking_id: value}}
             return {"Put": {"TableName": self._table.name, "Item": item,
                             "ConditionExpression": "attribute_not_exists(PK)"}}
@@ -295,6 +323,9 @@ class BookingRepository:
         if day.holds_rewritten:  # the version guard makes replacing the whole map safe
             update["UpdateExpression"] += ", holds = :holds"
             update["ExpressionAttributeValues"][":holds"] = {h: held_value(v) for h, v in day.holds.items()}
+        if removing is not None:
+            update["UpdateExpression"] += " REMOVE ranges.#replaced"
+            update["ExpressionAttributeNames"]["#replaced"] = removing
         return {"Update": update}
 
     def _transact(self, writes: list[dict[str, Any]]) -> None:

@@ -14,8 +14,8 @@ DynamoDB calls (docs/bookings.md, "Calls per cancel"): ONE consistent BatchGetIt
 booking, its recorded work (one item per kind, so the keys are known) and its notetaker record;
 the transaction; one write per piece of work done at once (the cancellation email, the calendar
 delete); the Query that finds pending reminders (plus one write per pending one); and, only
-when the booking has a notetaker record, the bot's removal. A reschedule's cancel also retires
-the old management token inside its transaction.
+when the booking has a notetaker record, the bot's removal. A reschedule commits the same cancel
+(`plan_cancel`) inside its new booking's transaction (services/booking_reschedule.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from scheduling import wiring
 from scheduling.domain.models import Booking
@@ -58,19 +59,23 @@ class CancelledBooking:
     may_have_notetaker: bool = True
 
 
-def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: datetime, *,
-                   superseded_by: str | None = None, replacement: Booking | None = None,
-                   announce: bool = True) -> CancelledBooking:
-    """`superseded_by`: the reschedule's new booking, which carries this booking's invitation on.
-    `replacement`: that new booking; the cancel then records `booking.rescheduled` instead of
-    `booking.cancelled` (one event per change). `announce=False` records none (a rollback)."""
-    reason = (reason or "").strip() or None
-    if reason and len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed("cancellation_reason", f"at most {MAX_REASON_LENGTH} characters")
+@dataclass
+class CancelPlan:
+    """What cancelling one confirmed booking writes: `entries` commit in the cancel's transaction
+    (next to the cancelled booking and its ledger release), `work` is done right after."""
+
+    booking: Booking  # as read
+    cancelled: Booking  # as written
+    work: list[SideEffect]
+    entries: list[dict[str, Any]]
+    notetaker_record: NotetakerRecord | None
+
+
+def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: datetime) -> CancelledBooking:
+    reason = checked_reason(reason)
     bookings = wiring.bookings()
-    effects_repo = side_effect_repository()
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        booking, existing, notetaker_record = _read(company_id, booking_id)
+        booking, existing, notetaker_record = read_for_cancel(company_id, booking_id)
         if booking is None:
             raise NotFound(f"No booking {booking_id}.")
         if booking.status == "cancelled":
@@ -82,35 +87,58 @@ def cancel_booking(company_id: str, booking_id: str, reason: str | None, now: da
                 fix="Only confirmed bookings can be cancelled.",
                 details={"current_status": booking.status},
             )
-        obsolete, new = cancelled_effects(booking, existing, reason, now, superseded_by)
-        retired = {"management_token": None} if superseded_by else {}  # the moved booking has its own link
-        cancelled = without_unfinished_event(booking, obsolete).model_copy(update={
-            "status": "cancelled", "cancellation_reason": reason, "cancelled_at": now, "updated_at": now,
-            **retired})
-        extra = [*(effects_repo.obsolete_entry(e, now) for e in obsolete),
-                 *(effects_repo.put_entry(e) for e in new),
-                 *notetaker.cancel_entries(booking, notetaker_record, now),
-                 cancelled_activity_entry(booking, reason, now)]
-        event = _cancel_event(cancelled, replacement, now) if announce else None
-        extra += webhooks.entries(event)
+        plan = plan_cancel(booking, existing, notetaker_record, reason, now)
+        event = webhooks.booking_event("booking.cancelled", plan.cancelled, now)
         try:
-            bookings.cancel(cancelled, extra)
+            bookings.cancel(plan.cancelled, [*plan.entries, *webhooks.entries(event)])
         except LedgerConflict:
             # Cancelled by someone else, or a calendar insert finished meanwhile: read again.
             logger.info("cancel of %s raced on attempt %d; re-reading", booking_id, attempt)
             continue
         webhooks.dispatch(event)
-        outcome = perform_all(new, cancelled, now)
-        reminders.cancel_pending_reminders(company_id, booking_id, now=now)
-        if notetaker_record is not None:  # none: the transaction checked there still was none
-            notetaker.on_booking_cancelled(cancelled, now=now)  # deletes the bot; a crash or outage: bill_notetaker
-        return CancelledBooking(cancelled, already_cancelled=False, side_effects=outcome,
-                                may_have_notetaker=notetaker_record is not None)
+        return finish_cancel(plan, now)
     raise ServiceUnavailable("The booking kept changing while we cancelled it; nothing was cancelled.",
                              fix="Retry in a few seconds.")
 
 
-def _read(company_id: str, booking_id: str) -> tuple[Booking | None, list[SideEffect], NotetakerRecord | None]:
+def checked_reason(reason: str | None) -> str | None:
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed("cancellation_reason", f"at most {MAX_REASON_LENGTH} characters")
+    return reason
+
+
+def plan_cancel(booking: Booking, existing: list[SideEffect], notetaker_record: NotetakerRecord | None,
+                reason: str | None, now: datetime, *, moved: bool = False) -> CancelPlan:
+    """The cancel of `booking` (read with `read_for_cancel`, still confirmed). `moved`: a
+    reschedule's, whose new booking carries this booking's invitation on and tells the booker in
+    its own email; the cancelled booking is then written without its management token (the moved
+    booking has its own link)."""
+    obsolete, work = cancelled_effects(booking, existing, reason, now, moved=moved)
+    retired = {"management_token": None} if moved else {}
+    cancelled = without_unfinished_event(booking, obsolete).model_copy(update={
+        "status": "cancelled", "cancellation_reason": reason, "cancelled_at": now, "updated_at": now, **retired})
+    effects_repo = side_effect_repository()
+    entries = [*(effects_repo.obsolete_entry(e, now) for e in obsolete),
+               *(effects_repo.put_entry(e) for e in work),
+               *notetaker.cancel_entries(booking, notetaker_record, now),
+               cancelled_activity_entry(booking, reason, now)]
+    return CancelPlan(booking, cancelled, work, entries, notetaker_record)
+
+
+def finish_cancel(plan: CancelPlan, now: datetime) -> CancelledBooking:
+    """After the cancel committed: its calendar and email work, the pending reminders, the bot."""
+    cancelled = plan.cancelled
+    outcome = perform_all(plan.work, cancelled, now)
+    reminders.cancel_pending_reminders(cancelled.company_id, cancelled.id, now=now)
+    if plan.notetaker_record is not None:  # none: the transaction checked there still was none
+        notetaker.on_booking_cancelled(cancelled, now=now)  # deletes the bot; a crash or outage: bill_notetaker
+    return CancelledBooking(cancelled, already_cancelled=False, side_effects=outcome,
+                            may_have_notetaker=plan.notetaker_record is not None)
+
+
+def read_for_cancel(company_id: str, booking_id: str) -> tuple[Booking | None, list[SideEffect],
+                                                                NotetakerRecord | None]:
     """The booking, its recorded work and its notetaker record, read together and consistently."""
     pk = keys.company_pk(company_id)
     booking_key = (pk, keys.booking_sk(booking_id))
@@ -123,8 +151,3 @@ def _read(company_id: str, booking_id: str) -> tuple[Booking | None, list[SideEf
             [SideEffectRepository.from_item(found[key]) for key in effect_keys if key in found],
             record_from_item(record) if record else None)
 
-
-def _cancel_event(cancelled: Booking, replacement: Booking | None, now: datetime) -> webhooks.PendingEvent:
-    if replacement is None:
-        return webhooks.booking_event("booking.cancelled", cancelled, now)
-    return webhooks.booking_event("booking.rescheduled", replacement, now, previous_booking_id=cancelled.id)

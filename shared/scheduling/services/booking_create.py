@@ -14,6 +14,10 @@ the versions read, the CRM records, the pending calendar/email work and the remi
 else committing on that host's day in between makes the transaction fail (LedgerConflict):
 re-read and try again — another round-robin host, or `booked`. Calendar and email are done right
 after the commit; if they fail the booking stands and the retry job finishes them.
+
+A reschedule is this create with `replacing`: the old booking's cancel (booking_cancel.plan_cancel)
+commits in the same transaction, its ranges do not count against the new time, and the CRM records
+stay the old booking's (docs/bookings.md, "Reschedule").
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -34,8 +38,9 @@ from scheduling.formatting import format_instant, format_instant_no_year
 from scheduling.repositories.bookings import LedgerConflict, LedgerDay, buffered_range, utc_days
 from scheduling.repositories.companies import CompanyConfig
 from scheduling.services import availability, holds, reminders, webhooks
+from scheduling.services.booking_cancel import CancelPlan
 from scheduling.services.booking_input import check_attendee_emails, check_email, check_text_lengths, normalise_phone
-from scheduling.services.crm import NONE_NAMED, BookerDetails, NamedRecords, lookup_keys, plan_booked
+from scheduling.services.crm import NONE_NAMED, BookerDetails, NamedRecords, lookup_keys, plan_booked, plan_moved
 from scheduling.services.event_types import require_identifier, resolve_event_type
 from scheduling.services.side_effects import (
     Outcome,
@@ -92,6 +97,16 @@ class CreateBookingInput:
 
 
 @dataclass
+class Replacing:
+    """The confirmed booking a reschedule moves: cancelled by `plan` in the new booking's transaction.
+    `reread` reads it again after a lost race (and raises when it can no longer be moved)."""
+
+    plan: CancelPlan
+    reason: str | None
+    reread: Callable[[], CancelPlan]
+
+
+@dataclass
 class CreatedBooking:
     booking: Booking
     event_type: EventType
@@ -114,11 +129,12 @@ _REASON_TEXT = {
 
 
 def create_booking(company_id: str, request: CreateBookingInput, now: datetime, *,
-                   config: CompanyConfig | None = None, announce: bool = True) -> CreatedBooking:
+                   config: CompanyConfig | None = None, replacing: Replacing | None = None) -> CreatedBooking:
     """Validate, book and record everything; raises scheduling.errors exceptions only.
 
     `config`: the company's configuration when the caller has just read it (saves that Query).
-    `announce`: record the `booking.created` webhook event (a reschedule sends its own instead)."""
+    `replacing`: the booking a reschedule cancels in the same transaction; the change is then
+    announced as one `booking.rescheduled` webhook event instead of `booking.created`."""
     slot_fields = availability.parse_slot_fields(request.date, request.time, request.start_time)
     require_identifier(request.event_type_id, request.event_type_slug, request.event_type_name)
     check_text_lengths(fullName=request.full_name, message=request.message, company_name=request.company_name)
@@ -160,7 +176,13 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
     booking_id = str(uuid.uuid4())
     narrow = TimeRange(asked.instant, asked.instant + timedelta(minutes=1))
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        ledger, pointers = _read_ledger_and_crm(config, event_type, narrow, booker, now, request.hold_id, named)
+        if replacing is not None and attempt > 1:
+            replacing.plan = replacing.reread()
+        old = replacing.plan.booking if replacing else None
+        looked_up = None if old is not None and old.contact_id else booker  # a moved contact is known
+        ledger, pointers = _read_ledger_and_crm(config, event_type, narrow, looked_up, now, request.hold_id, named)
+        if old is not None:  # the time it frees counts as free
+            ledger = {host: {d: _without(day, old.id) for d, day in days.items()} for host, days in ledger.items()}
         hold = request.hold_id and holds.claim(company_id, request.hold_id, pointers, event_type, asked.instant,
                                                email, now)
         snapshot = availability.load_snapshot(config, event_type, narrow, now, ledger=ledger,
@@ -171,21 +193,26 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
             raise slot_unavailable(config, event_type, asked, reason or "booked", now)
         host_ids = list(hold.host_user_ids) if hold else availability.booking_hosts(snapshot, slot)
         booking = _new_booking(booking_id, company_id, event_type, slot, host_ids, tz, request, booker, attendees, now)
-        crm = plan_booked(booking, event_type, booker, now, opportunity_id=request.opportunity_id, pointers=pointers,
-                          named=named)
+        crm = (old and plan_moved(booking, event_type, old, now)) or plan_booked(
+            booking, event_type, booker, now, opportunity_id=request.opportunity_id, pointers=pointers, named=named)
         booking = booking.model_copy(update={"contact_id": crm.contact_id, "customer_id": crm.customer_id,
                                              "deal_id": crm.deal_id})
         hosts = {h.id: h for h in snapshot.hosts}
-        effects = booked_effects(booking, event_type, [hosts[h] for h in host_ids if h in hosts], company.slug, now)
-        event = webhooks.booking_event("booking.created", booking, now) if announce else None
+        effects = booked_effects(booking, event_type, [hosts[h] for h in host_ids if h in hosts], company.slug, now,
+                                 moved_from=old, reason=replacing and replacing.reason)
+        event = (webhooks.booking_event("booking.rescheduled", booking, now, previous_booking_id=old.id) if old
+                 else webhooks.booking_event("booking.created", booking, now))
         span = buffered_range(booking)
         guard = availability.ledger_guard(snapshot, host_ids, span, consumed_hold=request.hold_id)
         extra = [*crm.entries, *(side_effect_repository().put_entry(e) for e in effects),
                  *reminders.reminder_items_for_new_booking(booking, event_type, company, now),
                  *(holds.consume_entries(hold, booking.id, guard, now) if hold else ()),
+                 *(replacing.plan.entries if replacing else ()),
                  *webhooks.entries(event)]
-        if not commit_guarded(partial(wiring.bookings().insert, booking, extra_items=extra), guard, span, company_id=company_id,
-                              host_ids=host_ids, own_id=booking_id, now=now, consumed_hold=request.hold_id):
+        write = partial(wiring.bookings().insert, booking, extra_items=extra,
+                        replacing=replacing.plan.cancelled if replacing else None)
+        if not commit_guarded(write, guard, span, company_id=company_id, host_ids=host_ids, own_id=booking_id,
+                              now=now, consumed_hold=request.hold_id, replaced=old.id if old else None):
             logger.info("booking %s lost a race on attempt %d; re-reading", booking_id, attempt)
             continue
         webhooks.dispatch(event)
@@ -199,24 +226,25 @@ def create_booking(company_id: str, request: CreateBookingInput, now: datetime, 
 
 
 def _read_ledger_and_crm(
-    config: CompanyConfig, event_type: EventType, window: TimeRange, booker: BookerDetails, now: datetime,
+    config: CompanyConfig, event_type: EventType, window: TimeRange, booker: BookerDetails | None, now: datetime,
     hold_id: str | None = None, named: NamedRecords = NONE_NAMED,
 ) -> tuple[dict[str, dict[date, LedgerDay]], dict[tuple[str, str], dict[str, Any]]]:
     """The hosts' ledger days a booking in `window` is checked against (their versions guard the
-    write), the booker's CRM items and the hold it consumes: ONE consistent BatchGetItem."""
+    write), the booker's CRM items (none without `booker`) and the hold it consumes: ONE
+    consistent BatchGetItem."""
     days = availability.ledger_days_to_read(config, event_type, window, now)
     company_id = config.company.id
-    also = [*lookup_keys(company_id, booker, named), *holds.hold_read_key(company_id, hold_id)]
+    also = [*(lookup_keys(company_id, booker, named) if booker else ()), *holds.hold_read_key(company_id, hold_id)]
     return wiring.bookings().read_ledger_days(company_id, days, also=also)
 
 
 def commit_guarded(write: Callable[[list[LedgerDay]], None], guard: list[LedgerDay], span: TimeRange, *,
                    company_id: str, host_ids: list[str], own_id: str, now: datetime,
-                   consumed_hold: str | None = None) -> bool:
+                   consumed_hold: str | None = None, replaced: str | None = None) -> bool:
     """`write(guard)` (a ledger-guarded transaction: item 0, then the guard days, then extras);
     when only ledger versions moved (others booked or held *other* times that day), re-read just
     those days and try again at once. False when the caller must re-plan from scratch. Shared by
-    bookings and holds (services/holds.py)."""
+    bookings and holds (services/holds.py). `replaced`: the booking a reschedule frees."""
     for _ in range(MAX_FAST_RETRIES + 1):
         try:
             write(guard)
@@ -225,26 +253,33 @@ def commit_guarded(write: Callable[[list[LedgerDay]], None], guard: list[LedgerD
             ledger_positions = set(range(1, len(guard) + 1))
             if not conflict.failed_indexes or not set(conflict.failed_indexes) <= ledger_positions:
                 return False  # the item, a CRM record or the hold changed: re-plan everything
-            fresh = _fresh_guard(company_id, host_ids, span, own_id, now, consumed_hold)
+            fresh = _fresh_guard(company_id, host_ids, span, (own_id, consumed_hold, replaced), now, consumed_hold)
             if fresh is None:
                 return False  # our time is taken now: the re-read explains why
             guard = fresh
     return False
 
 
-def _fresh_guard(company_id: str, host_ids: list[str], span: TimeRange, own_id: str, now: datetime,
-                 consumed_hold: str | None) -> list[LedgerDay] | None:
+def _fresh_guard(company_id: str, host_ids: list[str], span: TimeRange, ignore: tuple[str | None, ...],
+                 now: datetime, consumed_hold: str | None) -> list[LedgerDay] | None:
     """The hosts' ledger days re-read (one BatchGetItem); None when another booking or live hold
-    now overlaps `span`."""
+    (not in `ignore`) now overlaps `span`."""
     days = utc_days(span)
     ledger, _ = wiring.bookings().read_ledger_days(company_id, {h: days for h in host_ids})
     guard: list[LedgerDay] = []
     for host_id in host_ids:
         for day in ledger[host_id].values():
-            if any(taken.overlaps(span) for taken in day.taken(now, ignore=(own_id, consumed_hold))):
+            if any(taken.overlaps(span) for taken in day.taken(now, ignore=ignore)):
                 return None
             guard.append(day.pruned(now, consumed=consumed_hold))
     return guard
+
+
+def _without(day: LedgerDay, booking_id: str) -> LedgerDay:
+    """`day` as if `booking_id` were not on it (same version: the write still guards on it)."""
+    if booking_id not in day.ranges:
+        return day
+    return replace(day, ranges={i: r for i, r in day.ranges.items() if i != booking_id})
 
 
 def _new_booking(booking_id: str, company_id: str, event_type: EventType, slot: Slot, host_ids: list[str],

@@ -162,13 +162,33 @@ def plan_booked(booking: Booking, event_type: EventType, booker: BookerDetails, 
             add_phone_pointer=booker.phone if booker.phone and not found.phone_taken else None,
             latest_opportunity_id=deal_id if new_opportunity else None)
 
-    entries.append(repo.activity_entry(company_id, {
+    entries.append(_booked_activity(booking, event_type, contact_id, deal_id, now))
+    return CrmPlan(contact_id=contact_id, customer_id=customer_id, deal_id=deal_id, entries=entries)
+
+
+def plan_moved(booking: Booking, event_type: EventType, moved_from: Booking, now: datetime) -> CrmPlan | None:
+    """The CRM writes for a reschedule's new booking when the old one belongs to a contact: the
+    same contact, customer and opportunity (the booker's details are the old booking's, so there
+    is nothing to look up or fill in), the opportunity touched and a `booked` activity. None when
+    the old booking has no contact (a seeded one): then `plan_booked` looks the booker up."""
+    if moved_from.contact_id is None:
+        return None
+    entries = [_booked_activity(booking, event_type, moved_from.contact_id, moved_from.deal_id, now)]
+    if moved_from.deal_id:
+        entries.insert(0, crm_repository().touch_opportunity_entry(booking.company_id, moved_from.deal_id,
+                                                                   booking.id, now))
+    return CrmPlan(contact_id=moved_from.contact_id, customer_id=moved_from.customer_id,
+                   deal_id=moved_from.deal_id, entries=entries)
+
+
+def _booked_activity(booking: Booking, event_type: EventType, contact_id: str, deal_id: str | None,
+                     now: datetime) -> dict[str, Any]:
+    return crm_repository().activity_entry(booking.company_id, {
         "id": str(uuid.uuid4()), "type": "booked", "booking_id": booking.id, "opportunity_id": deal_id,
         "contact_id": contact_id,
-        "summary": f"{booker.name} booked {event_type.name} for "
+        "summary": f"{booking.booker_name} booked {event_type.name} for "
                    f"{format_instant(booking.starts_at, ZoneInfo(booking.timezone))}",
-        "created_at": now.isoformat()}))
-    return CrmPlan(contact_id=contact_id, customer_id=customer_id, deal_id=deal_id, entries=entries)
+        "created_at": now.isoformat()})
 
 
 def cancelled_activity_entry(booking: Booking, reason: str | None, now: datetime) -> dict[str, Any]:

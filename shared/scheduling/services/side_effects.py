@@ -88,8 +88,10 @@ CONFIRMATION_BODY = (
 RESCHEDULED_SUBJECT = "Rescheduled: {event_type} moved to {new_when}"
 RESCHEDULED_BODY = (
     "Hi {booker_name},\n\n"
-    "Your {event_type} on {date} at {time} has moved to {new_when}.{reason_line}\n"
+    "Your {event_type} on {old_date} at {old_time} has moved to {new_when}.{reason_line}\n"
     "The attached invitation updates your calendar.\n"
+    "{meet_line}"
+    "\nTo view, reschedule or cancel this booking: {management_url}\n"
 )
 MEETING_NAMES = {"google_meet": "Google Meet", "teams": "Microsoft Teams"}
 CANCELLATION_SUBJECT = "Cancelled: {event_type} on {date} at {time}"
@@ -100,8 +102,12 @@ CANCELLATION_BODY = (
 
 
 def booked_effects(booking: Booking, event_type: EventType, hosts: list[User], company_slug: str,
-                   now: datetime) -> list[SideEffect]:
+                   now: datetime, *, moved_from: Booking | None = None, reason: str | None = None) -> list[SideEffect]:
     """The pending calendar event and confirmation email of a new booking (due after the inline lease).
+
+    `moved_from`: the booking a reschedule replaces; the email then says "Rescheduled" (from that
+    booking's time, with `reason`) and is the only email of the move: one change, one email, as
+    one `booking.rescheduled` webhook event.
 
     `hosts` in booking order. The event goes on the first host's calendar that we keep (provider
     not `none`), with that provider's meeting; the other hosts are invited to it, whatever their
@@ -139,16 +145,18 @@ def booked_effects(booking: Booking, event_type: EventType, hosts: list[User], c
         "summary": f"{event_type.name} with {host.name}" if host else event_type.name,
         "organizer": {"name": host.name, "email": host.email} if host else None,
         "invitees": invitees,
+        **({"moved_from": moved_from.starts_at.isoformat(), "reason": reason or ""} if moved_from else {}),
     }))
     return [with_due_sk(e) for e in effects]
 
 
 def cancelled_effects(booking: Booking, existing: list[SideEffect], reason: str | None,
-                      now: datetime, superseded_by: str | None = None) -> tuple[list[SideEffect], list[SideEffect]]:
+                      now: datetime, *, moved: bool = False) -> tuple[list[SideEffect], list[SideEffect]]:
     """(pending work to make obsolete, new work to record) for cancelling `booking`.
 
-    `superseded_by`: the reschedule's new booking, which carries this booking's invitation on (its
-    UID); the cancellation email then sends that booking's invitation, never a CANCEL of the UID.
+    `moved`: a reschedule's cancel; the new booking carries this booking's invitation on (its UID)
+    and tells the booker in its own email: no cancellation email (a CANCEL of the shared UID would
+    delete the moved event).
 
     The event to delete is the done insert's, or, while the insert is still pending, the one its
     worker may already have made: the id it wrote onto the booking, else the booking's own event id
@@ -165,13 +173,12 @@ def cancelled_effects(booking: Booking, existing: list[SideEffect], reason: str 
         new.append(SideEffect(booking.company_id, booking.id, "calendar_delete", due, payload={
             "calendar_id": insert.payload["calendar_id"], "event_id": event_id,
             "provider": insert.payload.get("provider", "google")}))
-    if "cancellation_email" not in by_kind:
+    if "cancellation_email" not in by_kind and not moved:
         confirmation = by_kind.get("confirmation_email")
         about = {key: confirmation.payload[key] for key in ("summary", "organizer", "invitees")
                  if confirmation and key in confirmation.payload}
         new.append(SideEffect(booking.company_id, booking.id, "cancellation_email", due, payload={
-            "to": [booking.booker_email], "reason": reason or "", **about,
-            **({"superseded_by": superseded_by} if superseded_by else {})}))
+            "to": [booking.booker_email], "reason": reason or "", **about}))
     return obsolete, [with_due_sk(e) for e in new]
 
 
@@ -307,26 +314,25 @@ def _execute(effect: SideEffect, booking: Booking | None) -> dict[str, Any]:
         expected = p.get("meeting") or ("google_meet" if p.get("location") == "google_meet" else None)
         meet_line = f"Join with {MEETING_NAMES.get(booking.meeting_provider or 'google_meet')}: {link}\n" if link else (
             "The video link will follow in your calendar invitation.\n" if expected else "")
+        subject, body, kind = CONFIRMATION_SUBJECT, CONFIRMATION_BODY, "confirmation"
+        if p.get("moved_from"):
+            zone = ZoneInfo(booking.timezone)
+            old = datetime.fromisoformat(p["moved_from"]).astimezone(zone)
+            subject, body, kind = RESCHEDULED_SUBJECT, RESCHEDULED_BODY, "rescheduled"
+            values_ = {**values_, "old_date": format_date(old.date()), "old_time": format_time(old),
+                       "new_when": format_instant(booking.starts_at, zone),
+                       "reason_line": f"\nReason: {p['reason']}" if p.get("reason") else ""}
         message_id = wiring.email().send(
-            list(p["to"]), CONFIRMATION_SUBJECT.format(**values_),
-            CONFIRMATION_BODY.format(**values_, meet_line=meet_line), "confirmation", booking.id,
+            list(p["to"]), subject.format(**values_), body.format(**values_, meet_line=meet_line), kind, booking.id,
             attachments=[invitations.invitation_attachment(booking, p, cancelled=False)])
         return {"message_id": message_id}
     if effect.kind == "cancellation_email":
         values_ = template_values(booking, management_link=None, meet_link=None)
         reason_line = f"\nReason: {p['reason']}" if p.get("reason") else ""
-        subject, body = CANCELLATION_SUBJECT, CANCELLATION_BODY
-        invitation = invitations.invitation_attachment(booking, p, cancelled=True)
-        successor = wiring.bookings().get(booking.company_id, p["superseded_by"]) if p.get("superseded_by") else None
-        if successor is not None:
-            # A reschedule: the new booking carries this invitation's UID on, so the email sends
-            # its (moved) invitation; a CANCEL of the UID would delete the moved event.
-            subject, body = RESCHEDULED_SUBJECT, RESCHEDULED_BODY
-            values_ = {**values_, "new_when": format_instant(successor.starts_at, ZoneInfo(successor.timezone))}
-            invitation = invitations.invitation_attachment(successor, p, cancelled=successor.status == "cancelled")
         message_id = wiring.email().send(
-            list(p["to"]), subject.format(**values_), body.format(**values_, reason_line=reason_line),
-            "cancellation", booking.id, attachments=[invitation])
+            list(p["to"]), CANCELLATION_SUBJECT.format(**values_),
+            CANCELLATION_BODY.format(**values_, reason_line=reason_line), "cancellation", booking.id,
+            attachments=[invitations.invitation_attachment(booking, p, cancelled=True)])
         return {"message_id": message_id}
     raise ValueError(f"unknown side effect kind {effect.kind!r}")
 

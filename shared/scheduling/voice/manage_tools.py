@@ -4,13 +4,12 @@ Both find the caller (args.phone, else the call's other party) and their upcomin
 (confirmed, not started), then pick one with `booking_selector` (voice.selector). Several and no
 selector → the `WHICH BOOKING? Nothing has been … yet.` list and nothing is done. The work itself
 is the shared services': `booking_cancel.cancel_booking` and `booking_reschedule.reschedule_booking`
-(new booking first, then the old one cancelled, rolled back if that fails). Every answer is 200.
+(the new booking and the old one's cancel in one transaction: both or neither). Every answer is 200.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -58,8 +57,7 @@ def answer_cancel(company_id: str, body: str | None, now: datetime, *, company: 
 
 
 def answer_reschedule(
-    company_id: str, body: str | None, now: datetime, *, cancel_old: Callable | None = None,
-    company: Company | None = None,
+    company_id: str, body: str | None, now: datetime, *, company: Company | None = None,
 ) -> VoiceAnswer:
     try:
         request = parse_voice_body(body)
@@ -67,7 +65,7 @@ def answer_reschedule(
         return VoiceAnswer(_failure(RESCHEDULE_FAILED, error, NOT_CHANGED))
     try:
         return answer_once(company_id, request, "reschedule-booking", now,
-                           lambda: reschedule(company_id, request, now, cancel_old=cancel_old, company=company))
+                           lambda: reschedule(company_id, request, now, company=company))
     except Exception:
         logger.exception("voice reschedule-booking crashed")
         return VoiceAnswer(failed_text(RESCHEDULE_FAILED, CRASHED, [f"What to do: {CRASH_FIX}."]), remember=False)
@@ -85,7 +83,7 @@ def cancel(company_id: str, request: VoiceRequest, now: datetime, *, company: Co
 
 
 def reschedule(company_id: str, request: VoiceRequest, now: datetime, *,
-               cancel_old: Callable | None = None, company: Company | None = None) -> VoiceAnswer:
+               company: Company | None = None) -> VoiceAnswer:
     tz: ZoneInfo | None = None
     asked: datetime | None = None
     try:
@@ -98,8 +96,7 @@ def reschedule(company_id: str, request: VoiceRequest, now: datetime, *,
         tz = given_zone(request) or ZoneInfo(chosen.timezone)
         day, at = parse_slot(new_slot)
         asked = slot_instant(day, at, tz)
-        kwargs = {"cancel": cancel_old} if cancel_old is not None else {}
-        moved = reschedule_booking(company_id, chosen.id, day, at, tz.key, now, request.text("reason"), **kwargs)
+        moved = reschedule_booking(company_id, chosen.id, day, at, tz.key, now, request.text("reason"))
     except DomainError as error:
         extra = alternative_lines(alternatives_from(error, tz, asked), tz) if tz else []
         return VoiceAnswer(_failure(RESCHEDULE_FAILED, error, NOT_CHANGED, extra), remember=error.status < 500)
