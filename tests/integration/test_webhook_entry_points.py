@@ -33,9 +33,11 @@ def subscribe(receiver: Receiver, path: str) -> str:
 
 
 def delivered(receiver: Receiver, path: str, secret: str) -> list[dict[str, Any]]:
-    """What reached `path`, each verified as a receiver verifies it, in the order it was sent."""
+    """What reached `path`, each verified as a receiver verifies it, in the order of the changes
+    (deliveries run concurrently, so they may arrive in another order)."""
     webhooks.wait_for_deliveries()
-    return [Webhook(secret).verify(d["body"], d["headers"]) for d in receiver.at(path)]
+    verified = [Webhook(secret).verify(d["body"], d["headers"]) for d in receiver.at(path)]
+    return sorted(verified, key=lambda e: e["created_at"])
 
 
 def recorded() -> list[dict[str, Any]]:

@@ -73,8 +73,9 @@ def create_booking(time_text: str = "10:00", key: str = RW_KEY) -> dict[str, Any
 
 
 def events_at(server: Receiver, path: str) -> list[dict[str, Any]]:
+    """The events that reached `path`, in the order of the changes (deliveries are concurrent)."""
     webhooks.wait_for_deliveries()
-    return [json.loads(r["body"]) for r in server.at(path)]
+    return sorted((json.loads(r["body"]) for r in server.at(path)), key=lambda e: e["created_at"])
 
 
 # ---------------------------------------------------------------------------------------- signature
