@@ -25,8 +25,14 @@ from scheduling.repositories.batch import Key as BatchKey
 from scheduling.repositories.batch import batch_get
 from scheduling.repositories.conditions import Attr, Key
 from scheduling.repositories.items import from_item, plain, to_item
-from scheduling.repositories.queries import query_one_more_than
+from scheduling.repositories.queries import query_one_more_than, query_within_budget
 from scheduling.slots.ranges import TimeRange
+
+# A filtered list reads at most this many index items per request (a few Queries of a hundred),
+# whatever the filter matches: past it the page is shorter and its cursor continues the read
+# (docs/bookings.md, "Listing"). Without it a filter matching nothing read the whole date range.
+FILTERED_ITEMS_PER_QUERY = 100
+FILTERED_READ_BUDGET = 300
 
 
 @dataclass(frozen=True)
@@ -171,9 +177,16 @@ class BookingRepository:
             kwargs["FilterExpression"] = expression
         if cursor:
             kwargs["ExclusiveStartKey"] = _decode_cursor(cursor, company_id)
-        found = query_one_more_than(self._table, kwargs, limit)
+        if filters:  # the read is bounded, not the matches: see query_within_budget
+            found, stopped_at = query_within_budget(
+                self._table, kwargs, limit, items_per_query=FILTERED_ITEMS_PER_QUERY, read_budget=FILTERED_READ_BUDGET)
+        else:
+            found, stopped_at = query_one_more_than(self._table, kwargs, limit), None
         bookings = [from_item(Booking, i) for i in found[:limit]]
-        next_cursor = _encode_cursor(found[limit - 1]) if len(found) > limit else None
+        if len(found) > limit:
+            next_cursor = _encode_cursor(found[limit - 1])
+        else:
+            next_cursor = _encode_cursor(stopped_at) if stopped_at else None
         return BookingPage(bookings, next_cursor)
 
     def read_ledger(self, company_id: str, user_id: str, days: list[date]) -> dict[date, LedgerDay]:

@@ -26,12 +26,33 @@ def company_items(table: Any, company_id: str, sk_prefix: str, *, consistent: bo
 def query_one_more_than(table: Any, kwargs: dict[str, Any], limit: int) -> list[dict[str, Any]]:
     """Up to `limit + 1` items of a Query, following pages: the extra item says whether there is a
     next page without another round trip. `kwargs` gets `Limit` and is advanced page by page."""
-    kwargs["Limit"] = limit + 1
+    return query_within_budget(table, kwargs, limit)[0]
+
+
+def query_within_budget(
+    table: Any, kwargs: dict[str, Any], limit: int, *, items_per_query: int | None = None,
+    read_budget: int | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """`query_one_more_than`, with a bound on the work of a filtered Query.
+
+    A FilterExpression is applied after the read, so a filter that rarely matches would otherwise
+    read the whole key range to fill one page. Each Query reads up to `items_per_query` items
+    (DynamoDB's `Limit` counts items read, not matches), and once `read_budget` items have been
+    read without finding `limit + 1` matches the answer is what was found plus the key it stopped
+    at (`LastEvaluatedKey`), from which the caller hands out a cursor: a shorter page (perhaps an
+    empty one) that still says there is more, as DynamoDB itself does at 1 MB.
+    Returns (matches, stopped_at); stopped_at is None when the matches decide the next page."""
+    kwargs["Limit"] = items_per_query or limit + 1
     found: list[dict[str, Any]] = []
+    read = 0
     while len(found) <= limit:
         page = table.query(**kwargs)
-        found.extend(page.get("Items", []))
+        items = page.get("Items", [])
+        found.extend(items)
+        read += page.get("ScannedCount", len(items))
         if "LastEvaluatedKey" not in page:
             break
         kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-    return found
+        if read_budget is not None and read >= read_budget and len(found) <= limit:
+            return found, page["LastEvaluatedKey"]
+    return found, None
