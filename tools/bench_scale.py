@@ -407,8 +407,9 @@ def run(endpoint: str, large: int = LARGE) -> dict[str, Any]:
 
 
 THROUGHPUT_NOTE = (
-    "Requests per second through the functions' handlers, in-process, on the large workspace, with 1 "
-    "and 20 client threads on a {cores}-core machine shared with DynamoDB Local's JVM. A handler is "
+    "Requests per second through the functions' handlers, in-process (one warm Lambda-like container "
+    "per client thread, tools.lambda_containers), on the large workspace, with 1 and 20 client "
+    "threads on a {cores}-core machine shared with DynamoDB Local's JVM. A handler is "
     "Python holding the GIL except while it waits for DynamoDB, so 20 clients gain only what the "
     "waits let overlap; on Lambda each request has its own container and this ceiling does not "
     "exist. The figure says whether the database or Python is the limit here, not how AWS scales."

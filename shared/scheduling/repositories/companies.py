@@ -14,7 +14,7 @@ from typing import Any
 from scheduling.domain.models import ApiKey, Availability, Company, EventType, User
 from scheduling.errors import NotFound, ValidationFailed
 from scheduling.repositories import keys
-from scheduling.repositories.conditions import Attr, Key
+from scheduling.repositories.conditions import Attr, Key, SortKeyPrefix
 from scheduling.repositories.items import from_item, to_item
 from scheduling.repositories.queries import company_items, query_one_more_than
 
@@ -246,7 +246,7 @@ class CompanyRepository:
         self, company_id: str, prefix: str, limit: int, after: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of the company's items under `prefix`, in sort-key order; cursor = opaque last SK."""
-        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(prefix)
+        condition = Key("PK").eq(keys.company_pk(company_id)) & SortKeyPrefix("SK", prefix)
         kwargs: dict[str, Any] = {"KeyConditionExpression": condition, }
         if after:
             kwargs["ExclusiveStartKey"] = {"PK": keys.company_pk(company_id), "SK": _decode_sk_cursor(after, prefix)}

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from scheduling.repositories import keys
-from scheduling.repositories.conditions import Key
+from scheduling.repositories.conditions import Key, SortKeyPrefix
 
 
 def company_items(table: Any, company_id: str, sk_prefix: str, *, consistent: bool = False) -> list[dict[str, Any]]:
     """Every item of the company's partition whose sort key starts with `sk_prefix`, all pages.
 
     `consistent` reads what was just written (a cancel reading the booking's pending work)."""
-    condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(sk_prefix)
+    condition = Key("PK").eq(keys.company_pk(company_id)) & SortKeyPrefix("SK", sk_prefix)
     kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "ConsistentRead": consistent}
     items: list[dict[str, Any]] = []
     while True:

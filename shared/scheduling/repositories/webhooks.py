@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from scheduling.repositories import keys
-from scheduling.repositories.conditions import Key
+from scheduling.repositories.conditions import Key, SortKeyPrefix
 from scheduling.repositories.due_work import due_items
 from scheduling.repositories.items import plain
 from scheduling.repositories.queries import company_items, query_one_more_than
@@ -69,7 +69,7 @@ class WebhookRepository:
         return [plain(i) for i in company_items(self._table, company_id, SUB_PREFIX, consistent=True)]
 
     def page_subscriptions(self, company_id: str, limit: int, after: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(SUB_PREFIX)
+        condition = Key("PK").eq(keys.company_pk(company_id)) & SortKeyPrefix("SK", SUB_PREFIX)
         kwargs: dict[str, Any] = {"KeyConditionExpression": condition, }
         if after:
             kwargs["ExclusiveStartKey"] = {**subscription_key(company_id, after)}
@@ -161,8 +161,8 @@ class WebhookRepository:
 
     def page_deliveries(self, company_id: str, subscription_id: str, limit: int,
                         after: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        condition = Key("PK").eq(keys.company_pk(company_id)) & Key("SK").begins_with(
-            f"{DELIVERY_PREFIX}{subscription_id}#")
+        condition = Key("PK").eq(keys.company_pk(company_id)) & SortKeyPrefix(
+            "SK", f"{DELIVERY_PREFIX}{subscription_id}#")
         kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": False,
                                   "ConsistentRead": True}
         if after:
