@@ -77,9 +77,9 @@ build: $(SAM_VENV)/.installed
 	  if [ "$$total" -gt 200 ]; then echo "layers are $$total MB unzipped: over the 200 MB budget" >&2; exit 1; fi; \
 	  echo "layers: $$total MB unzipped (budget 200 MB, Lambda limit 250 MB)"
 
-## invoke: run one function in-process on a sample event, like `sam local invoke`
+## invoke: run one function in-process on a sample event, like `sam local invoke` (DynamoDB Local; DB=moto)
 invoke: $(VENV)/.installed
-	@$(PYTHON) -m tools.invoke $(FN) $(EVENT)
+	@$(PYTHON) -m tools.invoke $(FN) $(EVENT) --db $(DB)
 
 bench: $(VENV)/.installed
 	@$(PYTHON) -m tools.bench
@@ -88,8 +88,9 @@ bench: $(VENV)/.installed
 refresh-samples: $(VENV)/.installed
 	@$(PYTHON) -m tools.refresh_samples
 
+## admin: the operator CLI; ARGS="--local …" tries it on a throwaway DynamoDB Local (DB=moto: embedded moto)
 admin: $(VENV)/.installed
-	@$(PYTHON) -m scheduling.admin $(ARGS)
+	@DB=$(DB) $(PYTHON) -m scheduling.admin $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam

@@ -6,8 +6,9 @@
 Commands: load-seed FILE · create-company · create-user · create-key · revoke-key · list-keys.
 `--table` is the stack output `TableName` (or `TABLE_NAME` from the environment); AWS credentials
 come from the usual boto3 chain (profile, env, SSO). `--endpoint-url` points at a DynamoDB-compatible
-endpoint (DynamoDB Local, a moto server). `--local` runs against a fresh embedded moto loaded with
-the demo seed (or `--seed FILE`) that disappears when the command ends: only for trying the CLI.
+endpoint (DynamoDB Local, a moto server). `--local` runs against a fresh table in a throwaway
+DynamoDB Local (as `make run`; `DB=moto` for the embedded moto) loaded with the demo seed (or
+`--seed FILE`) that disappears when the command ends: only for trying the CLI.
 
 Keys made here look like `tp_live_<43 random characters>`, are printed once and stored only as
 their SHA-256 hash, and default to 60 requests a minute and 10,000 a day (contract §1).
@@ -21,6 +22,7 @@ import os
 import re
 import secrets
 import sys
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -122,7 +124,8 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--region", default=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
                        or "ap-southeast-2")
     where.add_argument("--endpoint-url", help="a DynamoDB-compatible endpoint (DynamoDB Local, moto server)")
-    where.add_argument("--local", action="store_true", help="a throwaway embedded moto (for trying the CLI)")
+    where.add_argument("--local", action="store_true",
+                       help="a throwaway DynamoDB Local (DB=moto: embedded moto) with the demo workspace")
     where.add_argument("--seed", help="with --local: the seed to load (default tools/demo-seed.json)")
     p.add_argument("--json", action="store_true", help="print results as JSON")
     commands = p.add_subparsers(dest="command", required=True)
@@ -216,12 +219,20 @@ def pointed_at(args: argparse.Namespace, err: TextIO) -> Iterator[None]:
     saved = dict(os.environ)
     try:
         if args.local:
-            from tools import local_aws
+            from tools import dynamodb_local, local_aws
             from tools.local_inspection import seed_workspace
 
-            local_aws.start()
+            database = os.environ.get("DB") or "dynamodb-local"
+            # A table of its own: in a process that already has a DynamoDB Local (the tests) it is
+            # shared, and the JVM this command may start stops when the command's process ends.
+            os.environ["TABLE_NAME"] = f"scheduling-admin-{uuid.uuid4().hex[:8]}"
+            try:
+                local_aws.start(database)
+            except dynamodb_local.DynamoDBLocalError as error:
+                raise SystemExit(f"error: {error}") from error
             seed_workspace(Path(args.seed) if args.seed else DEMO_SEED)
-            err.write("(--local: a throwaway embedded moto with the demo workspace; nothing is kept)\n")
+            where = "DynamoDB Local" if database == "dynamodb-local" else "embedded moto"
+            err.write(f"(--local: a throwaway {where} with the demo workspace; nothing is kept)\n")
         else:
             if not args.table:
                 raise SystemExit("error: pass --table <TableName> (stack output), set TABLE_NAME, or use --local")

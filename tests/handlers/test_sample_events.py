@@ -53,3 +53,21 @@ def test_the_get_booking_sample_returns_the_demo_booking(demo_workspace):
     result = handler_module("get_booking").lambda_handler(event, LocalContext())
     assert result["statusCode"] == 200
     assert json.loads(result["body"])["data"]["booker_name"] == "Sarah Johnson"
+
+
+@pytest.mark.parametrize("database", ["dynamodb-local", "moto"])
+def test_make_invoke_runs_a_sample_on_the_chosen_database_in_its_own_process(database):
+    """`make invoke` as a newcomer runs it: a process of its own, a throwaway database it starts and
+    stops (DynamoDB Local by default, like `make run`; DB=moto without Java), the demo workspace."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}", "DB": database}
+    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # not this test process's DynamoDB Local
+    done = subprocess.run([sys.executable, "-m", "tools.invoke", "get_booking", "events/get_booking.json"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"(invoke get_booking on {database}" in done.stderr
+    result = json.loads(done.stdout)
+    assert result["statusCode"] == 200 and json.loads(result["body"])["data"]["booker_name"] == "Sarah Johnson"

@@ -125,9 +125,17 @@ def test_a_second_company_with_the_same_slug_and_a_bad_email_are_refused(fresh):
     assert list_users_with(key["key"])["statusCode"] == 200  # still valid: the wrong company cannot revoke it
 
 
-def test_local_mode_runs_against_a_throwaway_demo_workspace(aws):
+def test_local_mode_runs_against_a_throwaway_demo_workspace_on_the_same_database_as_make_run(aws, monkeypatch):
     from scheduling.admin import main
+    from tests.conftest import TEST_DATABASE
+    from tools import local_aws
 
+    monkeypatch.setenv("DB", TEST_DATABASE)
+    table = os.environ["TABLE_NAME"]
     out, err = io.StringIO(), io.StringIO()
     assert main(["--local", "list-keys", "--company", "0b6c3f7e-5a1d-4c1e-9d55-6f1c2a7b8e01"], out, err) == 0
-    assert "throwaway" in err.getvalue() and "key_hash=" in out.getvalue()
+    where = "DynamoDB Local" if TEST_DATABASE == "dynamodb-local" else "embedded moto"
+    assert f"throwaway {where}" in err.getvalue() and "key_hash=" in out.getvalue()
+    assert local_aws.backend()["database"] == TEST_DATABASE
+    assert os.environ["TABLE_NAME"] == table  # the test's own table was not the one seeded
+    assert wiring.companies().get("0b6c3f7e-5a1d-4c1e-9d55-6f1c2a7b8e01") is None
