@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from scheduling.domain.models import Booking
-from scheduling.errors import ValidationFailed
+from scheduling.errors import Conflict, ValidationFailed
 from scheduling.repositories import keys
 from scheduling.repositories.batch import Key as BatchKey
 from scheduling.repositories.batch import batch_get
@@ -345,8 +345,22 @@ class BookingRepository:
         transact(self._client, writes)
 
 
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit (DynamoDB Local enforces it; moto did not)
+
+
 def transact(client: Any, writes: list[dict[str, Any]]) -> None:
-    """One TransactWriteItems; a failed condition raises LedgerConflict naming the failed items."""
+    """One TransactWriteItems; a failed condition raises LedgerConflict naming the failed items.
+
+    More than 100 items is refused before sending (DynamoDB would answer ValidationException, a
+    500 here): a collective booking writes one ledger item per host and UTC day, so an event type
+    with dozens of hosts can outgrow one transaction (docs/bookings.md, "Transaction size")."""
+    if len(writes) > MAX_TRANSACTION_ITEMS:
+        raise Conflict(
+            f"This booking change needs {len(writes)} writes in one transaction; DynamoDB allows "
+            f"{MAX_TRANSACTION_ITEMS}. The event type has too many hosts for one collective booking.",
+            code="TOO_MANY_HOSTS",
+            fix="Use fewer hosts on this collective event type (about 20 always fit), or round robin.",
+            details={"writes": len(writes), "limit": MAX_TRANSACTION_ITEMS})
     try:
         client.transact_write_items(TransactItems=writes)
     except client.exceptions.TransactionCanceledException as error:
