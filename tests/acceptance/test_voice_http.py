@@ -75,12 +75,15 @@ def test_a_caller_books_two_things_cancels_one_and_moves_the_other(api):
     assert second_line == "The previous booking has been cancelled."
     assert api.get(f"/v1/scheduling-bookings/{assessment_id}", key=RW_KEY).json["data"]["status"] == "cancelled"
 
-    # What happened, as the outbox saw it: three confirmations, two cancellations, in order.
+    # What happened, as the outbox saw it: two confirmations, a cancellation, and the move as ONE
+    # "rescheduled" email for the new booking (not a confirmation plus a cancellation).
     outbox = api.get("/_local/outbox").json
     sarah = [(e["kind"], e["booking_id"]) for e in outbox["emails"] if e["to"] == ["sarah@example.com"]]
-    assert [kind for kind, _ in sarah] == ["confirmation", "confirmation", "cancellation", "confirmation",
-                                           "cancellation"]
-    assert sarah[2][1] == consult_id and sarah[4][1] == assessment_id
+    assert [kind for kind, _ in sarah] == ["confirmation", "confirmation", "cancellation", "rescheduled"]
+    assert sarah[2][1] == consult_id
+    moved_to = api.get(f"/v1/scheduling-bookings/{sarah[3][1]}", key=RW_KEY).json["data"]
+    assert sarah[3][1] != assessment_id and moved_to["status"] == "confirmed"
+    assert moved_to["event_type_name"] == "Initial Assessment"
     assert later_slot != consult_slot
 
 
