@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from scheduling.api import family
+from scheduling.formatting import format_time
+from scheduling.voice import texts
 
 _BOOKING_ID = {"booking_id": {"type": "string", "description": "The booking's id (a UUID from list_bookings or "
                                                               "create_booking)."}}
@@ -130,11 +134,6 @@ def _time_of(booking: dict[str, Any]) -> str:
 
 def _ending(booking: dict[str, Any]) -> str:
     """The end time as the voice texts write it (`format_time` in the booking's zone)."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from scheduling.formatting import format_time
-
     return format_time(datetime.fromisoformat(booking["ends_at"]), ZoneInfo(booking["timezone"]))
 
 
@@ -142,12 +141,10 @@ def result_text(tool: Tool, data: Any, arguments: dict[str, Any] | None = None) 
     """What an agent (or a person reading its transcript) is told; the JSON is in structuredContent.
     Booked, cancelled and rescheduled are the voice tools' sentences (`voice.texts`), filled in from
     the JSON answer and, for the booker's name and email the create's answer leaves out, `arguments`."""
-    from scheduling.voice import texts
-
-    return texts.finish(_result_text(texts, tool, data, arguments or {}))
+    return texts.finish(_result_text(tool, data, arguments or {}))
 
 
-def _result_text(texts: Any, tool: Tool, data: Any, arguments: dict[str, Any]) -> str:  # noqa: C901 - one branch a tool
+def _result_text(tool: Tool, data: Any, arguments: dict[str, Any]) -> str:
     if not isinstance(data, dict):
         return f"{len(data)} found." if isinstance(data, list) else str(data)
     booking = data.get("booking")
@@ -193,14 +190,12 @@ def _result_text(texts: Any, tool: Tool, data: Any, arguments: dict[str, Any]) -
 
 
 def list_text(tool: Tool, items: list[dict[str, Any]]) -> str:
-    from scheduling.voice.texts import finish
-
     if tool.name == "list_bookings":
         lines = [f"- {b['id']}: {b['event_type_name']} with {b.get('booker_name')} on {_time_of(b)} ({b['status']})"
                  for b in items]
     else:
         lines = [f"- {e.get('id')}: {e.get('name')} ({e.get('default_duration_minutes')} min)" for e in items]
-    return finish("\n".join([f"{len(items)} found.", *lines]))
+    return texts.finish("\n".join([f"{len(items)} found.", *lines]))
 
 
 def error_text(error: dict[str, Any]) -> str:
