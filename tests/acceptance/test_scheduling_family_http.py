@@ -4,6 +4,7 @@ answers as the `/scheduling-bookings` family for the same operation."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -139,7 +140,14 @@ def test_reschedule_takes_a_slot_instant_or_local_text_and_cancel_frees_it(api) 
     again = api.post(f"/v1/scheduling/bookings/{new['id']}/reschedule",
                      {"slot": f"{WEDNESDAY.isoformat()} 15:30", "timezone": "NSW"}, key=RW_KEY)
     assert again.status == 201 and again.json["data"]["booking"]["starts_at"] == sydney(WEDNESDAY, 15, 30)
-    final_id = again.json["data"]["booking"]["id"]
+    # an instant in UTC moves it to that instant and the booking keeps its own (Sydney) zone
+    in_utc = datetime.fromisoformat(sydney(WEDNESDAY, 16)).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    third = api.post(f"/v1/scheduling/bookings/{again.json['data']['booking']['id']}/reschedule",
+                     {"slot": in_utc}, key=RW_KEY)
+    assert third.status == 201, third.text
+    assert (third.json["data"]["booking"]["starts_at"], third.json["data"]["booking"]["timezone"]) == (
+        sydney(WEDNESDAY, 16), "Australia/Sydney")
+    final_id = third.json["data"]["booking"]["id"]
     cancelled = api.post(f"/v1/scheduling/bookings/{final_id}/cancel", {"cancellation_reason": "sick"}, key=RW_KEY)
     assert cancelled.status == 200 and cancelled.json["data"]["booking"]["status"] == "cancelled"
 

@@ -46,12 +46,13 @@ def local_date_time(value: str, timezone_name: str | None, field: str) -> tuple[
     return local.date().isoformat(), local.strftime("%H:%M")
 
 
-def split_slot(value: str, timezone_name: str | None, field: str = "slot") -> tuple[str, str]:
-    """`slot` as sent to reschedule: an ISO instant, or the local `YYYY-MM-DD HH:MM` of `timezone`."""
+def local_slot(value: str) -> tuple[str, str] | None:
+    """`slot` as sent to reschedule, when it is the local `YYYY-MM-DD HH:MM` of `timezone`: its date
+    and time (the service checks both formats); None when it is meant as an ISO instant."""
     text = value.strip()
-    if len(text) == 16 and text[10] == " ":  # "YYYY-MM-DD HH:MM": the service checks both formats
+    if len(text) == 16 and text[10] == " ":
         return text[:10], text[11:]
-    return local_date_time(text, timezone_name, field)
+    return None
 
 
 @contextmanager

@@ -29,6 +29,7 @@ from scheduling.services import notetaker
 from scheduling.services.booking_cancel import CancelPlan, checked_reason, finish_cancel, plan_cancel, read_for_cancel
 from scheduling.services.booking_create import AttendeeInput, CreateBookingInput, CreatedBooking, Replacing, create_booking
 from scheduling.services.invitations import invitation_uid
+from scheduling.timezones import resolve_timezone
 
 logger = logging.getLogger("scheduling.booking_reschedule")
 
@@ -48,10 +49,15 @@ def reschedule_booking(
     timezone: str | None,
     now: datetime,
     reason: str | None = None,
+    *,
+    instant: datetime | None = None,
 ) -> RescheduledBooking:
     """The new booking and the cancelled old one; raises scheduling.errors exceptions only.
 
-    `timezone` (of `date`/`time`) defaults to the booking's own."""
+    `timezone` (of `date`/`time`) defaults to the booking's own. `instant` (an aware datetime: the
+    /scheduling/* family's ISO `slot`) stands for `date`/`time`: its wall time in that zone, so the
+    moved booking keeps the zone it would keep with date/time, without a read of the booking
+    before this one's."""
     reason = checked_reason(reason)
 
     def read() -> CancelPlan:
@@ -59,8 +65,11 @@ def reschedule_booking(
 
     replacing = Replacing(read(), reason, read)
     old = replacing.plan.booking
-    created = create_booking(company_id, _same_booker(old, date, time, timezone or old.timezone), now,
-                             replacing=replacing)
+    zone = timezone or old.timezone
+    if instant is not None:
+        local = instant.astimezone(resolve_timezone(zone))
+        date, time = local.date().isoformat(), local.strftime("%H:%M")
+    created = create_booking(company_id, _same_booker(old, date, time, zone), now, replacing=replacing)
     new = created.booking
     cancelled = finish_cancel(replacing.plan, now)
     if cancelled.may_have_notetaker:

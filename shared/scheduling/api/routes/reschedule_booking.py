@@ -16,7 +16,6 @@ from scheduling.api import family
 from scheduling.api.app import current_principal, json_response, requires
 from scheduling.api.routes.cancel_booking import ID_PATTERN, CancelledBookingOut, public_booking
 from scheduling.api.schemas import DocModel, documented
-from scheduling.services.booking_queries import get_booking
 from scheduling.services.booking_reschedule import reschedule_booking
 from scheduling.services.idempotency import idempotency_key_from, run_once
 
@@ -76,26 +75,30 @@ def reschedule_scheduling_booking_route(
     booking_id: Annotated[str, Path(pattern=ID_PATTERN)],
     body: Annotated[SchedulingRescheduleBody, Body()],
 ):  # noqa: ANN201 - a typed Response would be validated as a model
-    zone = body.timezone
-    if zone is None and "T" in body.slot:
-        # An instant is read in the booking's own zone, the one the service keeps when none is sent.
-        zone = get_booking(current_principal().company_id, booking_id)[0].timezone
-    day, at = family.split_slot(body.slot, zone)
+    local = family.local_slot(body.slot)
+    if local is None:  # an instant: the service reads it in the booking's zone, which only it has read
+        instant = family.parse_instant(body.slot, "slot")
+        flat = RescheduleBody(date="", time="", timezone=body.timezone, reason=body.reason)
+    else:
+        instant, (day, at) = None, local
+        flat = RescheduleBody(date=day, time=at, timezone=body.timezone, reason=body.reason)
     with family.named_as(family.RESCHEDULE_FIELDS, family.SLOT_EXPECTED):
-        return reschedule_once(booking_id, RescheduleBody(date=day, time=at, timezone=zone, reason=body.reason))
+        return reschedule_once(booking_id, flat, instant)
 
 
-def reschedule_once(booking_id: str, body: RescheduleBody):  # noqa: ANN201 - a Response
+def reschedule_once(booking_id: str, body: RescheduleBody, instant: datetime | None = None):  # noqa: ANN201
     company_id = current_principal().company_id
     key = idempotency_key_from(dict(router.current_event.headers or {}))
 
     def reschedule() -> tuple[int, dict]:
         moved = reschedule_booking(
-            company_id, booking_id, body.date, body.time, body.timezone, datetime.now(UTC), body.reason
+            company_id, booking_id, body.date, body.time, body.timezone, datetime.now(UTC), body.reason,
+            instant=instant,
         )
         return 201, {"data": {"success": True, "booking": public_booking(moved.booking),
                               "previous_booking_id": moved.previous.id}}
 
-    request = {"operation": "reschedule_booking", "booking_id": booking_id, **body.model_dump()}
+    request = {"operation": "reschedule_booking", "booking_id": booking_id, **body.model_dump(),
+               **({"instant": instant.isoformat()} if instant else {})}
     status, payload, replayed = run_once(company_id, key, request, reschedule, router.lambda_context)
     return json_response(status, payload, replayed)
