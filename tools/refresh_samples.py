@@ -2,8 +2,8 @@
 
 events/*.json and tools/demo-seed.json are literal (`sam local invoke` reads the files as they
 are), so their dates age: once the sample create's day has passed it answers 409 and `make bench`
-says so. This shifts every date in the next year (dates further out, like a voice sample asking
-for 2030, are left alone) by the same number of weeks, so weekdays, working hours and the ties
+says so. This shifts every date in the next year (dates further out are left alone: a sample may
+mean a date that far on purpose) by the same number of weeks, so weekdays, working hours and the ties
 between samples and seed (the seeded booking a sample reads, the day a sample books) still hold.
 The earliest date lands at least LEAD days ahead. The seed's `date_overrides` are calendar facts
 (Christmas Day) and stay where they are.

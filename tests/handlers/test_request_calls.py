@@ -102,6 +102,17 @@ def test_a_voice_cancel_reads_the_company_once_and_makes_at_most_eight_calls(dem
     assert wiring.bookings().get(DEMO_COMPANY, DEMO_BOOKING).status == "cancelled"
 
 
+def test_a_voice_reschedule_is_the_reschedules_calls_plus_the_voice_tools_four(demo):
+    response, calls = counted("voice_reschedule_booking")
+
+    assert response["statusCode"] == 200 and response["body"].startswith("Rescheduled!"), response
+    # the reschedule's 8, plus the company, the call record before and after, the caller's bookings
+    assert calls == {"GetItem": 1, "PutItem": 1, "Query": 3, "BatchGetItem": 2, "TransactWriteItems": 1,
+                     "UpdateItem": 4}
+    assert wiring.bookings().get(DEMO_COMPANY, DEMO_BOOKING).status == "cancelled"
+    assert [e["kind"] for e in OUTBOX.snapshot()["emails"]] == ["rescheduled"]
+
+
 @pytest.mark.parametrize("stem", ["reschedule_booking", "reschedule_booking.scheduling"])
 def test_a_reschedule_is_eight_calls_with_one_transaction_and_the_booker_hears_once(demo, stem):
     # the /scheduling/* family's ISO `slot` is read in the booking's zone without reading it twice
