@@ -36,6 +36,14 @@ def test_a_seeded_event_type_may_hold_its_voice_offers():
     assert all(e.hold_offered_slot_seconds is None for e in plan_seed(standard_seed(), NOW).companies[0].event_types)
 
 
+def test_a_seeded_booking_may_fix_its_manage_page_token_and_the_others_get_their_own():
+    token = "0f3c2a9e-1b7d-4c55-8e21-6a0d9b4f7c13"
+    plan = plan_seed(_broken(lambda s: s["companies"][0]["bookings"][0].update(management_token=token)), NOW)
+    tokens = [b.management_token for b in plan.bookings]
+    assert tokens[0] == token
+    assert len(set(tokens)) == len(tokens) and None not in tokens
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
@@ -52,6 +60,8 @@ def test_a_seeded_event_type_may_hold_its_voice_offers():
          "companies[0].api_keys[0].scopes[0]"),
         (lambda s: s["companies"][0]["event_types"][0].update(hold_offered_slot_seconds=901),
          "companies[0].event_types[0].hold_offered_slot_seconds"),
+        (lambda s: s["companies"][0]["bookings"][0].update(management_token="guessable"),
+         "companies[0].bookings[0].management_token"),
     ],
 )
 def test_an_invalid_seed_fails_with_the_path_of_the_bad_value(mutate, message):
