@@ -23,7 +23,8 @@ DELETE = (*WRITE, "scheduling:delete")
 # The services' field names as this family calls them, for the errors that name a field.
 LIST_FIELDS = {"date_from": "from", "date_to": "to"}
 SLOTS_FIELDS = {"date_from": "start_date", "date_to": "end_date"}
-RESCHEDULE_FIELDS = {"date": "slot", "time": "slot"}  # a "YYYY-MM-DD HH:MM" slot is checked as date and time
+# a "YYYY-MM-DD HH:MM" slot is checked as date and time, an instant as the create's start_time
+RESCHEDULE_FIELDS = {"date": "slot", "time": "slot", "start_time": "slot"}
 
 INSTANT_EXPECTED = "an ISO 8601 instant with its offset, e.g. 2026-12-01T09:00:00+11:00"
 SLOT_EXPECTED = "an ISO 8601 instant with its offset, or 'YYYY-MM-DD HH:MM' in `timezone`"

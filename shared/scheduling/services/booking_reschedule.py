@@ -29,7 +29,6 @@ from scheduling.services import notetaker
 from scheduling.services.booking_cancel import CancelPlan, checked_reason, finish_cancel, plan_cancel, read_for_cancel
 from scheduling.services.booking_create import AttendeeInput, CreateBookingInput, CreatedBooking, Replacing, create_booking
 from scheduling.services.invitations import invitation_uid
-from scheduling.timezones import resolve_timezone
 
 logger = logging.getLogger("scheduling.booking_reschedule")
 
@@ -55,9 +54,9 @@ def reschedule_booking(
     """The new booking and the cancelled old one; raises scheduling.errors exceptions only.
 
     `timezone` (of `date`/`time`) defaults to the booking's own. `instant` (an aware datetime: the
-    /scheduling/* family's ISO `slot`) stands for `date`/`time`: its wall time in that zone, so the
-    moved booking keeps the zone it would keep with date/time, without a read of the booking
-    before this one's."""
+    /scheduling/* family's ISO `slot`) stands for `date`/`time`; the create reads it in that zone as
+    it reads a create's `start_time`, so the moved booking keeps the zone it would keep with
+    date/time, without a read of the booking before this one's."""
     reason = checked_reason(reason)
 
     def read() -> CancelPlan:
@@ -65,11 +64,8 @@ def reschedule_booking(
 
     replacing = Replacing(read(), reason, read)
     old = replacing.plan.booking
-    zone = timezone or old.timezone
-    if instant is not None:
-        local = instant.astimezone(resolve_timezone(zone))
-        date, time = local.date().isoformat(), local.strftime("%H:%M")
-    created = create_booking(company_id, _same_booker(old, date, time, zone), now, replacing=replacing)
+    created = create_booking(company_id, _same_booker(old, date, time, timezone or old.timezone, instant), now,
+                             replacing=replacing)
     new = created.booking
     cancelled = finish_cancel(replacing.plan, now)
     if cancelled.may_have_notetaker:
@@ -93,9 +89,10 @@ def _movable(company_id: str, booking_id: str, reason: str, now: datetime) -> Ca
     return plan_cancel(old, existing, record, reason, now, moved=True)
 
 
-def _same_booker(old: Booking, date: str, time: str, timezone: str) -> CreateBookingInput:
+def _same_booker(old: Booking, date: str, time: str, timezone: str, instant: datetime | None) -> CreateBookingInput:
     return CreateBookingInput(
-        date=date, time=time, timezone=timezone, event_type_id=old.event_type_id,
+        date=None if instant else date, time=None if instant else time,
+        start_time=instant.isoformat() if instant else None, timezone=timezone, event_type_id=old.event_type_id,
         full_name=old.booker_name, email=old.booker_email, phone=old.booker_phone, message=old.message,
         company_name=old.company_name,
         attendees=[AttendeeInput(a.email, a.name, a.phone) for a in old.attendees],
