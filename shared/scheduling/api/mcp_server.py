@@ -73,9 +73,9 @@ def tool_call(tool: mcp_tools.Tool, arguments: dict[str, Any], event: dict[str, 
 
 
 def visible_tools(principal: Principal) -> list[mcp_tools.Tool]:
-    from scheduling.services.auth import has_scope
+    from scheduling.services.auth import has_any_scope
 
-    return [t for t in mcp_tools.TOOLS if any(has_scope(principal.scopes, s) for s in t.scopes)]
+    return [t for t in mcp_tools.TOOLS if has_any_scope(principal.scopes, *t.scopes)]
 
 
 def _server(event: dict[str, Any], context: Any, principal: Principal):  # noqa: ANN202 - mcp Server

@@ -46,8 +46,12 @@ def has_scope(granted: frozenset[str], required: str) -> bool:
     return action == "read" and f"{family}:write" in granted
 
 
+def has_any_scope(granted: frozenset[str], *any_of: str) -> bool:
+    return any(has_scope(granted, scope) for scope in any_of)
+
+
 def require_scope(principal: Principal, *any_of: str) -> None:
-    if not any(has_scope(principal.scopes, scope) for scope in any_of):
+    if not has_any_scope(principal.scopes, *any_of):
         needed = " or ".join(any_of)
         # Named in message and fix: the voice tools answer text, where details.required_scopes is not seen.
         raise InsufficientScope(

@@ -46,6 +46,9 @@ from scheduling.services.event_types import require_identifier, resolve_event_ty
 from scheduling.slots.ranges import TimeRange
 from scheduling.timezones import resolve_timezone
 
+# Placing or releasing a hold is a write: the hold routes require one of these, and a voice `slots`
+# answer holds its offered time only for a key that has one.
+SCOPES = ("company:write", "scheduling:write")
 MIN_SECONDS, MAX_SECONDS, DEFAULT_SECONDS = 30, 900, 300
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scheduling.api.app import current_principal, json_response, requires
 from scheduling.api.schemas import DocModel, documented
-from scheduling.services.holds import HoldRequest, hold_json, place_hold
+from scheduling.services.holds import SCOPES, HoldRequest, hold_json, place_hold
 from scheduling.services.idempotency import idempotency_key_from, run_once
 
 router = Router()
@@ -55,7 +55,7 @@ class HoldResponse(DocModel):
 @router.post(
     "/scheduling-bookings/holds",
     summary="Hold a slot for a few minutes: nobody else can book or hold it until it expires",
-    middlewares=[requires("company:write", "scheduling:write")],
+    middlewares=[requires(*SCOPES)],
     responses=documented(201, HoldResponse, 404, 409, 503),
 )
 def create_hold_route(body: Annotated[CreateHoldBody, Body()]):  # noqa: ANN201 - a typed Response would be validated as a model

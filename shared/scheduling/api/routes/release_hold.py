@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from scheduling.api.app import current_principal, requires
 from scheduling.api.routes.create_hold import HoldResponse
 from scheduling.api.schemas import documented
-from scheduling.services.holds import hold_json, release_hold
+from scheduling.services.holds import SCOPES, hold_json, release_hold
 
 router = Router()
 
@@ -19,7 +19,7 @@ router = Router()
 @router.delete(
     "/scheduling-bookings/holds/<hold_id>",
     summary="Release a hold: its slot is free again immediately",
-    middlewares=[requires("company:write", "scheduling:write")],
+    middlewares=[requires(*SCOPES)],
     responses=documented(200, HoldResponse, 404, 410),
 )
 def release_hold_route(hold_id: Annotated[str, Path(max_length=100)]) -> dict:
